@@ -1,0 +1,102 @@
+// The validated contents of the policy file (docs/policy-file.md lists every
+// key). A Config is a plain value: the loader builds it once and passes it to
+// whom needs it; a default-constructed Config is exactly what an empty policy
+// file means.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gpuswap/config/size.h"
+
+namespace gpuswap::config {
+
+enum class LogLevel { trace, debug, info, warn, error, off };
+enum class TraceLevel {
+  off,      // no trace file
+  summary,  // totals at exit only
+  events,   // every eviction, restore, prefetch and stall
+  full,     // events plus every operation's touched regions (replayable)
+};
+
+// The policies the runtime can be asked for; policy::make_policy accepts
+// every one of them.
+inline constexpr std::array<std::string_view, 1> kPolicyNames{"lru"};
+
+// One `pin:` entry. An allocation is pinned (never evicted) when every field
+// the rule sets matches it; the list pins an allocation when any rule does.
+struct PinRule {
+  std::optional<std::uint64_t> min_size;     // allocation bytes >= min_size
+  std::optional<std::uint64_t> max_size;     // allocation bytes <= max_size
+  std::optional<std::uint64_t> first_index;  // allocation index >= first_index
+  std::optional<std::uint64_t> last_index;   // allocation index <= last_index
+
+  // `index`: 0-based position of the allocation among all device allocations
+  // the process has requested (cuMemAlloc*, cuMemAllocPitch), in call order.
+  bool matches(std::uint64_t bytes, std::uint64_t index) const;
+  friend bool operator==(const PinRule&, const PinRule&) = default;
+};
+
+struct LogConfig {
+  LogLevel level = LogLevel::warn;
+  friend bool operator==(const LogConfig&, const LogConfig&) = default;
+};
+
+struct TraceConfig {
+  std::string path;  // empty: no trace file
+  TraceLevel level = TraceLevel::events;
+  // A trace is written only with a path and a level other than off.
+  bool enabled() const { return !path.empty() && level != TraceLevel::off; }
+  friend bool operator==(const TraceConfig&, const TraceConfig&) = default;
+};
+
+struct Config {
+  // Physical device memory gpuswap may keep mapped for swappable regions.
+  // Empty ("auto"): free memory at start minus device_reserve. A percentage is
+  // of the device's total memory. See device_budget_bytes().
+  std::optional<Size> device_budget;
+  // Left free for the CUDA context, libraries and small pass-through
+  // allocations. A percentage is of the device's total memory.
+  Size device_reserve = Size::bytes(256ull << 20);
+  // Pinned host memory for evicted regions. A percentage is of physical RAM.
+  Size host_budget = Size::percent(50);
+  // Allocations smaller than this pass through untouched and stay resident.
+  std::uint64_t min_swappable = 2ull << 20;
+  // One of kPolicyNames.
+  std::string policy = "lru";
+  LogConfig log;
+  TraceConfig trace;
+  std::vector<PinRule> pin;
+  // A bad policy file stops the job (instead of pass-through mode).
+  bool strict = false;
+  // What cuMemGetInfo reports as total memory. Empty ("device"): the device's
+  // own figures. A size (a percentage is of the device's total memory, and may
+  // exceed 100%) makes total that size and free that size minus what the
+  // application holds.
+  std::optional<Size> report_memory;
+
+  bool pinned(std::uint64_t bytes, std::uint64_t index) const;
+  friend bool operator==(const Config&, const Config&) = default;
+};
+
+// The device budget in bytes for a device with `total` bytes of which `free`
+// were free at start: device_budget (auto: `free`), never more than `free`
+// minus device_reserve (saturating at 0).
+std::uint64_t device_budget_bytes(const Config& config, std::uint64_t total, std::uint64_t free);
+
+// Names as the policy file spells them, and the reverse (nullopt if unknown).
+std::string_view to_string(LogLevel level);
+std::string_view to_string(TraceLevel level);
+std::optional<LogLevel> parse_log_level(std::string_view text);
+std::optional<TraceLevel> parse_trace_level(std::string_view text);
+
+// "trace, debug, info, warn, error, off" — for error messages.
+std::string allowed_log_levels();
+std::string allowed_trace_levels();
+std::string allowed_policies();
+
+}  // namespace gpuswap::config
