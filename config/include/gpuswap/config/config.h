@@ -55,12 +55,13 @@ struct TraceConfig {
 };
 
 struct Config {
-  // Physical device memory gpuswap may keep mapped for swappable regions.
-  // Empty ("auto"): free memory at start minus device_reserve. A percentage is
-  // of the device's total memory. See device_budget_bytes().
+  // Device memory the application's buffers may occupy at once (resident
+  // regions plus pass-through allocations). Empty ("auto"): free memory at
+  // start minus device_reserve. A percentage is of the device's total memory.
+  // See device_budget_bytes().
   std::optional<Size> device_budget;
-  // Left free for the CUDA context, libraries and small pass-through
-  // allocations. A percentage is of the device's total memory.
+  // Left to what gpuswap does not manage (the CUDA context, module and
+  // stream memory). A percentage is of the device's total memory.
   Size device_reserve = Size::bytes(256ull << 20);
   // Pinned host memory for evicted regions. A percentage is of physical RAM.
   Size host_budget = Size::percent(50);
