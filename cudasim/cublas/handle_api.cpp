@@ -1,0 +1,116 @@
+// cuBLAS handle management: create/destroy, stream, workspace, modes.
+#include <cstdint>
+#include <new>
+
+#include "export.h"
+#include "handle.h"
+
+namespace {
+
+// cuBLAS, through the runtime, works in the calling thread's context, making
+// the primary context of device 0 current when there is none.
+CUresult current_context(const cudasim::DriverApi& api, CUcontext* ctx) {
+  CUresult rc = api.cuInit(0);
+  if (rc != CUDA_SUCCESS) return rc;
+  rc = api.cuCtxGetCurrent(ctx);
+  if (rc != CUDA_SUCCESS || *ctx != nullptr) return rc;
+  CUdevice device = 0;
+  rc = api.cuDeviceGet(&device, 0);
+  if (rc == CUDA_SUCCESS) rc = api.cuDevicePrimaryCtxRetain(ctx, device);
+  if (rc == CUDA_SUCCESS) rc = api.cuCtxSetCurrent(*ctx);
+  return rc;
+}
+
+}  // namespace
+
+CUDASIM_CUBLAS_EXPORT cublasStatus_t cublasCreate_v2(cublasHandle_t* handle) {
+  if (handle == nullptr) return CUBLAS_STATUS_INVALID_VALUE;
+  const cudasim::DriverApi* api = cudasim::driver_api();
+  if (api == nullptr) return CUBLAS_STATUS_NOT_INITIALIZED;
+  CUcontext ctx = nullptr;
+  if (current_context(*api, &ctx) != CUDA_SUCCESS) return CUBLAS_STATUS_NOT_INITIALIZED;
+  const cudasim::blas::GemmKernels* kernels = cudasim::blas::gemm_kernels(*api, ctx);
+  if (kernels == nullptr) return CUBLAS_STATUS_NOT_INITIALIZED;
+  auto* h = new (std::nothrow) cublasContext;
+  if (h == nullptr) return CUBLAS_STATUS_ALLOC_FAILED;
+  h->api = api;
+  h->kernels = kernels;
+  *handle = h;
+  return CUBLAS_STATUS_SUCCESS;
+}
+
+CUDASIM_CUBLAS_EXPORT cublasStatus_t cublasDestroy_v2(cublasHandle_t handle) {
+  if (handle == nullptr) return CUBLAS_STATUS_NOT_INITIALIZED;
+  // Work already enqueued holds no reference to the handle (its parameters
+  // were copied at launch), so the handle can go at once.
+  delete handle;
+  return CUBLAS_STATUS_SUCCESS;
+}
+
+CUDASIM_CUBLAS_EXPORT cublasStatus_t cublasGetVersion_v2(cublasHandle_t handle, int* version) {
+  if (handle == nullptr) return CUBLAS_STATUS_NOT_INITIALIZED;
+  if (version == nullptr) return CUBLAS_STATUS_INVALID_VALUE;
+  *version = CUBLAS_VERSION;
+  return CUBLAS_STATUS_SUCCESS;
+}
+
+CUDASIM_CUBLAS_EXPORT cublasStatus_t cublasSetStream_v2(cublasHandle_t handle,
+                                                        cudaStream_t stream) {
+  if (handle == nullptr) return CUBLAS_STATUS_NOT_INITIALIZED;
+  handle->stream = stream;
+  // A new stream drops a workspace set by the user, as cuBLAS documents.
+  handle->workspace = nullptr;
+  handle->workspace_size = 0;
+  return CUBLAS_STATUS_SUCCESS;
+}
+
+CUDASIM_CUBLAS_EXPORT cublasStatus_t cublasGetStream_v2(cublasHandle_t handle,
+                                                        cudaStream_t* stream) {
+  if (handle == nullptr) return CUBLAS_STATUS_NOT_INITIALIZED;
+  if (stream == nullptr) return CUBLAS_STATUS_INVALID_VALUE;
+  *stream = handle->stream;
+  return CUBLAS_STATUS_SUCCESS;
+}
+
+CUDASIM_CUBLAS_EXPORT cublasStatus_t cublasSetWorkspace_v2(cublasHandle_t handle, void* workspace,
+                                                           size_t workspaceSizeInBytes) {
+  if (handle == nullptr) return CUBLAS_STATUS_NOT_INITIALIZED;
+  if (workspace == nullptr && workspaceSizeInBytes != 0) return CUBLAS_STATUS_INVALID_VALUE;
+  // cuBLAS requires 256-byte alignment of a user workspace.
+  if (reinterpret_cast<std::uintptr_t>(workspace) % 256 != 0) return CUBLAS_STATUS_INVALID_VALUE;
+  handle->workspace = workspace;
+  handle->workspace_size = workspaceSizeInBytes;
+  return CUBLAS_STATUS_SUCCESS;
+}
+
+CUDASIM_CUBLAS_EXPORT cublasStatus_t cublasGetPointerMode_v2(cublasHandle_t handle,
+                                                             cublasPointerMode_t* mode) {
+  if (handle == nullptr) return CUBLAS_STATUS_NOT_INITIALIZED;
+  if (mode == nullptr) return CUBLAS_STATUS_INVALID_VALUE;
+  *mode = handle->pointer_mode;
+  return CUBLAS_STATUS_SUCCESS;
+}
+
+CUDASIM_CUBLAS_EXPORT cublasStatus_t cublasSetPointerMode_v2(cublasHandle_t handle,
+                                                             cublasPointerMode_t mode) {
+  if (handle == nullptr) return CUBLAS_STATUS_NOT_INITIALIZED;
+  if (mode != CUBLAS_POINTER_MODE_HOST && mode != CUBLAS_POINTER_MODE_DEVICE) {
+    return CUBLAS_STATUS_INVALID_VALUE;
+  }
+  handle->pointer_mode = mode;
+  return CUBLAS_STATUS_SUCCESS;
+}
+
+CUDASIM_CUBLAS_EXPORT cublasStatus_t cublasGetMathMode(cublasHandle_t handle, cublasMath_t* mode) {
+  if (handle == nullptr) return CUBLAS_STATUS_NOT_INITIALIZED;
+  if (mode == nullptr) return CUBLAS_STATUS_INVALID_VALUE;
+  *mode = handle->math_mode;
+  return CUBLAS_STATUS_SUCCESS;
+}
+
+CUDASIM_CUBLAS_EXPORT cublasStatus_t cublasSetMathMode(cublasHandle_t handle, cublasMath_t mode) {
+  if (handle == nullptr) return CUBLAS_STATUS_NOT_INITIALIZED;
+  // Every mode computes in fp32 here; the mode is kept so that it reads back.
+  handle->math_mode = mode;
+  return CUBLAS_STATUS_SUCCESS;
+}

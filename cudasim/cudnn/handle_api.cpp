@@ -1,0 +1,69 @@
+// cuDNN handle management and library information.
+#include <cudnn.h>
+
+#include <new>
+
+#include "export.h"
+#include "handle.h"
+
+namespace {
+
+// cuDNN, through the runtime, works in the calling thread's context, making
+// the primary context of device 0 current when there is none.
+CUresult current_context(const cudasim::DriverApi& api, CUcontext* ctx) {
+  CUresult rc = api.cuInit(0);
+  if (rc != CUDA_SUCCESS) return rc;
+  rc = api.cuCtxGetCurrent(ctx);
+  if (rc != CUDA_SUCCESS || *ctx != nullptr) return rc;
+  CUdevice device = 0;
+  rc = api.cuDeviceGet(&device, 0);
+  if (rc == CUDA_SUCCESS) rc = api.cuDevicePrimaryCtxRetain(ctx, device);
+  if (rc == CUDA_SUCCESS) rc = api.cuCtxSetCurrent(*ctx);
+  return rc;
+}
+
+}  // namespace
+
+CUDASIM_CUDNN_EXPORT size_t cudnnGetVersion(void) {
+  return CUDNN_VERSION;
+}
+
+CUDASIM_CUDNN_EXPORT size_t cudnnGetCudartVersion(void) {
+  return 13000;
+}
+
+CUDASIM_CUDNN_EXPORT cudnnStatus_t cudnnCreate(cudnnHandle_t* handle) {
+  if (handle == nullptr) return CUDNN_STATUS_BAD_PARAM;
+  const cudasim::DriverApi* api = cudasim::driver_api();
+  if (api == nullptr) return CUDNN_STATUS_NOT_INITIALIZED;
+  CUcontext ctx = nullptr;
+  if (current_context(*api, &ctx) != CUDA_SUCCESS) return CUDNN_STATUS_NOT_INITIALIZED;
+  const cudasim::dnn::DnnKernels* kernels = cudasim::dnn::dnn_kernels(*api, ctx);
+  if (kernels == nullptr) return CUDNN_STATUS_NOT_INITIALIZED;
+  auto* h = new (std::nothrow) cudnnContext;
+  if (h == nullptr) return CUDNN_STATUS_INTERNAL_ERROR_HOST_ALLOCATION_FAILED;
+  h->api = api;
+  h->kernels = kernels;
+  *handle = h;
+  return CUDNN_STATUS_SUCCESS;
+}
+
+CUDASIM_CUDNN_EXPORT cudnnStatus_t cudnnDestroy(cudnnHandle_t handle) {
+  if (handle == nullptr) return CUDNN_STATUS_BAD_PARAM;
+  // Enqueued work holds no reference to the handle: its parameters were
+  // copied at launch.
+  delete handle;
+  return CUDNN_STATUS_SUCCESS;
+}
+
+CUDASIM_CUDNN_EXPORT cudnnStatus_t cudnnSetStream(cudnnHandle_t handle, cudaStream_t stream) {
+  if (handle == nullptr) return CUDNN_STATUS_BAD_PARAM;
+  handle->stream = stream;
+  return CUDNN_STATUS_SUCCESS;
+}
+
+CUDASIM_CUDNN_EXPORT cudnnStatus_t cudnnGetStream(cudnnHandle_t handle, cudaStream_t* stream) {
+  if (handle == nullptr || stream == nullptr) return CUDNN_STATUS_BAD_PARAM;
+  *stream = handle->stream;
+  return CUDNN_STATUS_SUCCESS;
+}
