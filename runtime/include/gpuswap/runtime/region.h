@@ -1,0 +1,92 @@
+// One swappable allocation: a fixed virtual range inside the arena whose
+// contents live in device pages, in pinned host memory, or nowhere (dead).
+//
+// Locking rule: each region has its own mutex. The state, the stream set,
+// the host backing and the chunk handles are read and written only while it
+// is held; methods that touch them take the held lock as proof, and refuse
+// (kInvalidValue) a lock of another mutex or one not owned. id, base and
+// sizes never change. The pin count is atomic: pinning needs the lock (it
+// checks the state), unpinning does not (it only ever makes eviction
+// possible again, and eviction re-checks under the lock). state_snapshot()
+// reads without the lock for logs and statistics only. When several regions
+// are locked at once, lock them in ascending id order.
+#pragma once
+
+#include <cuda.h>
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <vector>
+
+#include "gpuswap/runtime/region_state.h"
+#include "gpuswap/runtime/status.h"
+#include "gpuswap/runtime/stream_set.h"
+
+namespace gpuswap::runtime {
+
+using RegionId = std::uint64_t;
+using RegionLock = std::unique_lock<std::mutex>;
+
+class Region {
+ public:
+  // `requested` is the application's size; size() rounds it to granules.
+  // `initial` is kResident or kDiscarded (anything else is treated as
+  // discarded: a region cannot be born mid-copy).
+  Region(RegionId id, CUdeviceptr base, std::uint64_t requested, RegionState initial);
+  Region(const Region&) = delete;
+  Region& operator=(const Region&) = delete;
+
+  RegionId id() const { return id_; }
+  CUdeviceptr base() const { return base_; }
+  std::uint64_t size() const { return size_; }
+  std::uint64_t requested_size() const { return requested_; }
+  bool contains(CUdeviceptr address) const { return address - base_ < requested_; }
+
+  RegionLock lock() const { return RegionLock(mu_); }
+
+  RegionState state(const RegionLock& held) const;
+  RegionState state_snapshot() const { return state_.load(std::memory_order_relaxed); }
+
+  // Moves along one edge of region_state.h's table. kIllegalTransition for any
+  // other edge, kBusy when leaving kResident while pinned; nothing changes on
+  // error.
+  Status transition(RegionState next, const RegionLock& held);
+
+  // Pins a resident region for the duration of an enqueue so that it cannot
+  // start evicting under it. kBusy when the region is not resident (the
+  // caller restores it first).
+  Status pin(const RegionLock& held);
+  // Undoes one pin(); kInvalidValue when the region is not pinned.
+  Status unpin();
+  std::uint32_t pin_count() const { return pins_.load(std::memory_order_acquire); }
+
+  // Streams that touched the region since it was last known idle.
+  Status note_stream(CUstream stream, const RegionLock& held);
+  const StreamSet* streams(const RegionLock& held) const;
+  StreamSet* mutable_streams(const RegionLock& held);
+
+  // Where the contents wait while evicted (pinned host memory), or null.
+  void* host_backing(const RegionLock& held) const;
+  Status set_host_backing(void* host, const RegionLock& held);
+
+  // The physical chunks mapped at base, one per granule, in order.
+  std::vector<CUmemGenericAllocationHandle>* chunks(const RegionLock& held);
+
+ private:
+  bool owns(const RegionLock& held) const { return held.owns_lock() && held.mutex() == &mu_; }
+
+  const RegionId id_;
+  const CUdeviceptr base_;
+  const std::uint64_t requested_;
+  const std::uint64_t size_;
+
+  mutable std::mutex mu_;
+  std::atomic<RegionState> state_;
+  std::atomic<std::uint32_t> pins_{0};
+  StreamSet streams_;
+  void* host_ = nullptr;
+  std::vector<CUmemGenericAllocationHandle> chunks_;
+};
+
+}  // namespace gpuswap::runtime

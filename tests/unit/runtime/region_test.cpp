@@ -1,0 +1,161 @@
+#include "gpuswap/runtime/region.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "gpuswap/runtime/page_map.h"
+
+namespace gpuswap::runtime {
+namespace {
+
+constexpr CUdeviceptr kBase = CUdeviceptr{0x7d00} << 32;
+
+TEST(Region, SizesAndContainment) {
+  Region region(3, kBase, kGranuleBytes + 1, RegionState::kResident);
+  EXPECT_EQ(region.id(), 3u);
+  EXPECT_EQ(region.base(), kBase);
+  EXPECT_EQ(region.requested_size(), kGranuleBytes + 1);
+  EXPECT_EQ(region.size(), 2 * kGranuleBytes);
+  EXPECT_TRUE(region.contains(kBase));
+  EXPECT_TRUE(region.contains(kBase + kGranuleBytes));
+  EXPECT_FALSE(region.contains(kBase + kGranuleBytes + 1));
+  EXPECT_FALSE(region.contains(kBase - 1));
+}
+
+TEST(Region, InitialStateIsResidentOrDiscarded) {
+  Region resident(1, kBase, 1, RegionState::kResident);
+  Region fresh(2, kBase, 1, RegionState::kDiscarded);
+  Region odd(3, kBase, 1, RegionState::kEvicting);  // cannot be born mid-copy
+  EXPECT_EQ(resident.state_snapshot(), RegionState::kResident);
+  EXPECT_EQ(fresh.state_snapshot(), RegionState::kDiscarded);
+  EXPECT_EQ(odd.state_snapshot(), RegionState::kDiscarded);
+}
+
+TEST(Region, WalksTheWholeLifeCycle) {
+  Region region(1, kBase, kGranuleBytes, RegionState::kResident);
+  RegionLock held = region.lock();
+  for (RegionState next : {RegionState::kEvicting, RegionState::kEvicted, RegionState::kRestoring,
+                           RegionState::kResident, RegionState::kEvicting, RegionState::kResident,
+                           RegionState::kDiscarded, RegionState::kResident}) {
+    ASSERT_TRUE(region.transition(next, held).is_ok()) << region_state_name(next);
+    EXPECT_EQ(region.state(held), next);
+  }
+}
+
+TEST(Region, IllegalTransitionsAreRefusedAndChangeNothing) {
+  Region region(1, kBase, kGranuleBytes, RegionState::kResident);
+  RegionLock held = region.lock();
+  EXPECT_EQ(region.transition(RegionState::kEvicted, held).code(), StatusCode::kIllegalTransition);
+  EXPECT_EQ(region.transition(RegionState::kRestoring, held).code(),
+            StatusCode::kIllegalTransition);
+  EXPECT_EQ(region.transition(RegionState::kResident, held).code(), StatusCode::kIllegalTransition);
+  EXPECT_EQ(region.state(held), RegionState::kResident);
+  ASSERT_TRUE(region.transition(RegionState::kDiscarded, held).is_ok());
+  EXPECT_EQ(region.transition(RegionState::kEvicting, held).code(), StatusCode::kIllegalTransition);
+  EXPECT_EQ(region.transition(RegionState::kRestoring, held).code(),
+            StatusCode::kIllegalTransition);
+  EXPECT_EQ(region.state(held), RegionState::kDiscarded);
+}
+
+TEST(Region, ChangesNeedItsOwnHeldLock) {
+  Region region(1, kBase, kGranuleBytes, RegionState::kResident);
+  Region other(2, kBase, kGranuleBytes, RegionState::kResident);
+  RegionLock foreign = other.lock();
+  EXPECT_EQ(region.transition(RegionState::kEvicting, foreign).code(), StatusCode::kInvalidValue);
+  EXPECT_EQ(region.pin(foreign).code(), StatusCode::kInvalidValue);
+  EXPECT_EQ(region.note_stream(nullptr, foreign).code(), StatusCode::kInvalidValue);
+  EXPECT_EQ(region.streams(foreign), nullptr);
+  EXPECT_EQ(region.chunks(foreign), nullptr);
+  RegionLock released = region.lock();
+  released.unlock();
+  EXPECT_EQ(region.transition(RegionState::kEvicting, released).code(), StatusCode::kInvalidValue);
+  EXPECT_EQ(region.state_snapshot(), RegionState::kResident);
+}
+
+TEST(Region, PinnedRegionCannotStartEvictingOrBeDiscarded) {
+  Region region(1, kBase, kGranuleBytes, RegionState::kResident);
+  {
+    RegionLock held = region.lock();
+    ASSERT_TRUE(region.pin(held).is_ok());
+    ASSERT_TRUE(region.pin(held).is_ok());
+    EXPECT_EQ(region.transition(RegionState::kEvicting, held).code(), StatusCode::kBusy);
+    EXPECT_EQ(region.transition(RegionState::kDiscarded, held).code(), StatusCode::kBusy);
+  }
+  EXPECT_EQ(region.pin_count(), 2u);
+  ASSERT_TRUE(region.unpin().is_ok());
+  {
+    RegionLock held = region.lock();
+    EXPECT_EQ(region.transition(RegionState::kEvicting, held).code(), StatusCode::kBusy);
+  }
+  ASSERT_TRUE(region.unpin().is_ok());
+  EXPECT_EQ(region.unpin().code(), StatusCode::kInvalidValue);
+  RegionLock held = region.lock();
+  ASSERT_TRUE(region.transition(RegionState::kEvicting, held).is_ok());
+  // Not resident any more: an enqueue must restore it before pinning.
+  EXPECT_EQ(region.pin(held).code(), StatusCode::kBusy);
+  EXPECT_EQ(region.pin_count(), 0u);
+}
+
+TEST(Region, KeepsStreamsHostBackingAndChunksUnderItsLock) {
+  Region region(1, kBase, 2 * kGranuleBytes, RegionState::kResident);
+  RegionLock held = region.lock();
+  auto s1 = reinterpret_cast<CUstream>(0x10);
+  ASSERT_TRUE(region.note_stream(s1, held).is_ok());
+  ASSERT_TRUE(region.note_stream(s1, held).is_ok());
+  ASSERT_TRUE(region.note_stream(nullptr, held).is_ok());
+  EXPECT_EQ(region.streams(held)->size(), 2u);
+  region.mutable_streams(held)->clear();
+  EXPECT_TRUE(region.streams(held)->empty());
+
+  int host_buffer = 0;
+  EXPECT_EQ(region.host_backing(held), nullptr);
+  ASSERT_TRUE(region.set_host_backing(&host_buffer, held).is_ok());
+  EXPECT_EQ(region.host_backing(held), &host_buffer);
+
+  region.chunks(held)->assign({11, 12});
+  EXPECT_EQ(region.chunks(held)->size(), 2u);
+}
+
+// Pins from many threads against an evictor: eviction only ever starts when
+// no pin is outstanding, and pin counts never go astray.
+TEST(Region, PinAndEvictRaceKeepsTheInvariant) {
+  Region region(1, kBase, kGranuleBytes, RegionState::kResident);
+  std::atomic<bool> stop{false};
+  std::atomic<long> violations{0};
+  std::atomic<long> pins{0};
+  std::vector<std::thread> users;
+  for (int t = 0; t < 3; ++t) {
+    users.emplace_back([&] {
+      while (!stop.load()) {
+        RegionLock held = region.lock();
+        if (!region.pin(held)) continue;
+        ++pins;
+        held.unlock();
+        // "Enqueue" while pinned: the region must still be resident.
+        if (region.state_snapshot() != RegionState::kResident) ++violations;
+        (void)region.unpin();
+      }
+    });
+  }
+  int evictions = 0;
+  for (int round = 0; round < 3000; ++round) {
+    RegionLock held = region.lock();
+    if (region.transition(RegionState::kEvicting, held)) {
+      ++evictions;
+      if (region.pin_count() != 0) ++violations;
+      ASSERT_TRUE(region.transition(RegionState::kEvicted, held).is_ok());
+      ASSERT_TRUE(region.transition(RegionState::kRestoring, held).is_ok());
+      ASSERT_TRUE(region.transition(RegionState::kResident, held).is_ok());
+    }
+  }
+  stop = true;
+  for (auto& user : users) user.join();
+  EXPECT_EQ(violations.load(), 0);
+  EXPECT_EQ(region.pin_count(), 0u);
+}
+
+}  // namespace
+}  // namespace gpuswap::runtime
