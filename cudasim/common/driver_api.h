@@ -70,7 +70,11 @@ namespace cudasim {
   X(cuFuncGetParamInfo, "cuFuncGetParamInfo")                        \
   X(cuLaunchKernel, "cuLaunchKernel")                                \
   X(cuGetErrorName, "cuGetErrorName")                                \
-  X(cuGetErrorString, "cuGetErrorString")
+  X(cuGetErrorString, "cuGetErrorString")                            \
+  /* Asked for at CUDA 13.0, these names are answered with the _v2 ABI */ \
+  /* (an explicit context); the entries above carry the older type. */   \
+  X(cuCtxGetDevice_v2, "cuCtxGetDevice")                             \
+  X(cuCtxSynchronize_v2, "cuCtxSynchronize")
 
 struct DriverApi {
 #define CUDASIM_DRIVER_API_MEMBER(member, symbol) decltype(&::member) member = nullptr;

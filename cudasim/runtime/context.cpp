@@ -92,7 +92,7 @@ int ordinal_of(const State& s, CUdevice device) {
 int adopted_device(const State& s, CUcontext current) {
   if (t_thread.chosen || current == nullptr) return -1;
   CUdevice device = 0;
-  if (s.api->cuCtxGetDevice(&device) != CUDA_SUCCESS) return -1;
+  if (s.api->cuCtxGetDevice_v2(&device, current) != CUDA_SUCCESS) return -1;
   return ordinal_of(s, device);
 }
 

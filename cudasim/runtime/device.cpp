@@ -186,7 +186,7 @@ CUDASIM_RUNTIME_EXPORT cudaError_t cudaDeviceSynchronize() {
   return api_call([&] {
     Bound bound;
     if (const cudaError_t e = bind(&bound); e != cudaSuccess) return e;
-    return to_cuda_error(bound.api->cuCtxSynchronize());
+    return to_cuda_error(bound.api->cuCtxSynchronize_v2(bound.context));
   });
 }
 

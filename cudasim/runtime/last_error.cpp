@@ -18,11 +18,10 @@ cudaError_t record(cudaError_t error) noexcept {
 }
 
 cudaError_t take_last_error() noexcept {
-  const cudaError_t sticky = sticky_error();
-  if (sticky != cudaSuccess) return sticky;
   const cudaError_t last = t_last_error;
   t_last_error = cudaSuccess;
-  return last;
+  const cudaError_t sticky = sticky_error();
+  return sticky != cudaSuccess ? sticky : last;
 }
 
 cudaError_t peek_last_error() noexcept {
