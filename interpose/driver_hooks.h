@@ -1,0 +1,59 @@
+// The body of every driver hook. One template serves each C signature; the
+// hook of symbol `id` finds the next definition in the real-function table
+// and hands the call to the runtime seam, or straight to the driver when the
+// shim passes through.
+#pragma once
+
+#include "cuda_api.h"
+#include "hook_id.h"
+#include "proc_address_routing.h"
+#include "real_functions.h"
+#include "runtime_seam.h"
+
+namespace gpuswap::interpose {
+
+template <HookId id, typename Fn>
+struct DriverHook;
+
+template <HookId id, typename... Args>
+struct DriverHook<id, CUresult(Args...)> {
+  static CUresult call(Args... args) noexcept {
+    const auto real = reinterpret_cast<CUresult (*)(Args...)>(real::function(id));
+    if (real == nullptr) return CUDA_ERROR_NOT_FOUND;
+    RuntimeSeam* seam = active_seam();
+    if (seam == nullptr) return real(args...);
+    try {
+      return seam->driver_call<id>(real, args...);
+    } catch (...) {
+      return CUDA_ERROR_UNKNOWN;
+    }
+  }
+};
+
+// cuGetProcAddress: ask the driver, then swap its answer for the hook.
+template <HookId id, typename... Rest>
+CUresult get_proc_address(const char* symbol, void** pfn, int version, Rest... rest) noexcept {
+  const auto real =
+      reinterpret_cast<CUresult (*)(const char*, void**, int, Rest...)>(real::function(id));
+  if (real == nullptr) return CUDA_ERROR_NOT_FOUND;
+  const CUresult result = real(symbol, pfn, version, rest...);
+  if (result == CUDA_SUCCESS && pfn != nullptr) *pfn = route_proc_address(symbol, version, *pfn);
+  return result;
+}
+
+template <>
+struct DriverHook<HookId::cuGetProcAddress, decltype(abi::cuGetProcAddress_v1)> {
+  static CUresult call(const char* symbol, void** pfn, int version, cuuint64_t flags) noexcept {
+    return get_proc_address<HookId::cuGetProcAddress>(symbol, pfn, version, flags);
+  }
+};
+
+template <>
+struct DriverHook<HookId::cuGetProcAddress_v2, decltype(::cuGetProcAddress_v2)> {
+  static CUresult call(const char* symbol, void** pfn, int version, cuuint64_t flags,
+                       CUdriverProcAddressQueryResult* status) noexcept {
+    return get_proc_address<HookId::cuGetProcAddress_v2>(symbol, pfn, version, flags, status);
+  }
+};
+
+}  // namespace gpuswap::interpose
