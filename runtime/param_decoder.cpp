@@ -31,7 +31,6 @@ Status scan_kernel_params(const ParamLayout& layout, void* const* kernel_params,
     const auto* value = static_cast<const unsigned char*>(kernel_params[word.param]);
     out->add(map.region_at(load_word(value + word.offset)));
   }
-  out->finish();
   return Status::ok();
 }
 
@@ -59,7 +58,6 @@ Status scan_extra(void* const* extra, const PageMap& map, TouchedRegions* out) {
   for (std::size_t at = 0; at + sizeof(std::uintptr_t) <= *size; at += sizeof(std::uintptr_t)) {
     out->add(map.region_at(load_word(buffer + at)));
   }
-  out->finish();
   return Status::ok();
 }
 

@@ -250,11 +250,12 @@ TEST(TouchedRegions, ClearKeepsNoStaleEntries) {
   }
   TouchedRegions touched;
   for (int round = 0; round < 2; ++round) {
+    // Twice over, in two orders: repeats of inline and of spilled entries.
     for (auto& region : regions) touched.add(region.get());
-    touched.add(regions[30].get());
-    touched.finish();
+    for (auto it = regions.rbegin(); it != regions.rend(); ++it) touched.add(it->get());
     EXPECT_EQ(touched.size(), 40u);
     EXPECT_TRUE(touched.spilled());
+    for (auto& region : regions) EXPECT_TRUE(touched.contains(region.get()));
     touched.clear();
     EXPECT_TRUE(touched.empty());
     touched.add(regions[0].get());

@@ -1,11 +1,13 @@
 // The distinct regions one operation touches. Most launches touch a handful,
-// which live inline; beyond that they spill to a vector whose capacity is kept
-// across clear(), so a reused instance stops allocating once warm.
+// which live inline and are deduplicated by a linear search; beyond that they
+// spill to a vector deduplicated through a small open-addressing set. Both
+// keep their capacity across clear(), so a reused instance (one per hooking
+// thread) stops allocating once warm.
 #pragma once
 
-#include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace gpuswap::runtime {
@@ -19,6 +21,10 @@ class TouchedRegions {
   void add(Region* region) {
     if (region == nullptr || region == last_) return;
     last_ = region;
+    if (!overflow_.empty()) {
+      spill(region);  // the set holds the inline entries too by now
+      return;
+    }
     for (std::size_t i = 0; i < inline_count_; ++i) {
       if (inline_[i] == region) return;
     }
@@ -26,25 +32,13 @@ class TouchedRegions {
       inline_[inline_count_++] = region;
       return;
     }
-    // Past the inline part duplicates are removed once, in finish(), so a
-    // kilobyte-sized parameter block does not cost a quadratic scan.
-    overflow_.push_back(region);
-    sorted_ = false;
-  }
-
-  // Removes duplicates among the spilled entries; call once after the last add.
-  void finish() {
-    if (sorted_) return;
-    std::sort(overflow_.begin(), overflow_.end());
-    overflow_.erase(std::unique(overflow_.begin(), overflow_.end()), overflow_.end());
-    sorted_ = true;
+    spill(region);
   }
 
   void clear() {
     inline_count_ = 0;
-    overflow_.clear();
     last_ = nullptr;
-    sorted_ = true;
+    overflow_.clear();
   }
 
   std::size_t size() const { return inline_count_ + overflow_.size(); }
@@ -62,11 +56,48 @@ class TouchedRegions {
   bool spilled() const { return !overflow_.empty(); }
 
  private:
+  static std::size_t hash(const Region* region) {
+    return static_cast<std::size_t>(
+        (reinterpret_cast<std::uintptr_t>(region) * 0x9E3779B97F4A7C15ull) >> 20);
+  }
+
+  void spill(Region* region) {
+    // Keep the set at most half full so that probes stay short.
+    // The first spill (after a clear, too) builds the set afresh.
+    if (overflow_.empty() || set_.size() < 2 * (size() + 1)) rebuild();
+    const std::size_t mask = set_.size() - 1;
+    for (std::size_t i = hash(region);; ++i) {
+      Region*& slot = set_[i & mask];
+      if (slot == region) return;
+      if (slot == nullptr) {
+        slot = region;
+        overflow_.push_back(region);
+        return;
+      }
+    }
+  }
+
+  void rebuild() {
+    std::size_t capacity = set_.size() < 64 ? 64 : set_.size();
+    while (capacity < 4 * (size() + 1)) capacity *= 2;
+    set_.assign(capacity, nullptr);
+    for (std::size_t i = 0; i < inline_count_; ++i) place(inline_[i]);
+    for (Region* region : overflow_) place(region);
+  }
+
+  void place(Region* region) {
+    const std::size_t mask = set_.size() - 1;
+    std::size_t i = hash(region);
+    while (set_[i & mask] != nullptr) ++i;
+    set_[i & mask] = region;
+  }
+
   std::array<Region*, kInline> inline_{};
   std::size_t inline_count_ = 0;
   std::vector<Region*> overflow_;
+  // Once spilled: every entry, inline ones included, by hash; capacity a power of two.
+  std::vector<Region*> set_;
   Region* last_ = nullptr;
-  bool sorted_ = true;
 };
 
 }  // namespace gpuswap::runtime
