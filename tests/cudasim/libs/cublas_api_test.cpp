@@ -74,7 +74,7 @@ TEST_F(CublasApi, SgemmAndGemmExMatchTheMathForEveryTranspose) {
                        f(db), CUDA_R_32F, s.ldb, &beta, f(dc2), CUDA_R_32F, s.ldc,
                        ta ? CUBLAS_COMPUTE_32F_FAST_TF32 : CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT),
           CUBLAS_STATUS_SUCCESS);
-      ASSERT_EQ(api().cuCtxSynchronize(), CUDA_SUCCESS);
+      ASSERT_EQ(api().cuStreamSynchronize(nullptr), CUDA_SUCCESS);
       expect_bitwise_equal(download(dc, c.size()), want);
       expect_bitwise_equal(download(dc2, c.size()), want);
     }
@@ -92,7 +92,7 @@ TEST_F(CublasApi, BetaZeroOverwritesNaN) {
   ASSERT_EQ(cublasSgemm_v2(handle_, CUBLAS_OP_N, CUBLAS_OP_T, s.m, s.n, s.k, &alpha, f(da), s.lda,
                            f(db), s.ldb, &beta, f(dc), s.ldc),
             CUBLAS_STATUS_SUCCESS);
-  ASSERT_EQ(api().cuCtxSynchronize(), CUDA_SUCCESS);
+  ASSERT_EQ(api().cuStreamSynchronize(nullptr), CUDA_SUCCESS);
   const auto got = download(dc, nan.size());
   for (int j = 0; j < s.n; ++j) {
     for (int i = 0; i < s.m; ++i) EXPECT_FALSE(std::isnan(got[j * s.ldc + i]));
@@ -115,7 +115,7 @@ TEST_F(CublasApi, StridedBatchedMatchesOneGemmPerBatch) {
   ASSERT_EQ(cublasSgemmStridedBatched(handle_, CUBLAS_OP_T, CUBLAS_OP_N, s.m, s.n, s.k, &one, f(da),
                                       s.lda, sa, f(db), s.ldb, sb, &one, f(dc), s.ldc, sc, batch),
             CUBLAS_STATUS_SUCCESS);
-  ASSERT_EQ(api().cuCtxSynchronize(), CUDA_SUCCESS);
+  ASSERT_EQ(api().cuStreamSynchronize(nullptr), CUDA_SUCCESS);
   expect_bitwise_equal(download(dc, c.size()), want);
 }
 
@@ -141,7 +141,7 @@ TEST_F(CublasApi, PointerArrayBatchReadsTheArraysFromDeviceMemory) {
                                 &beta, reinterpret_cast<void* const*>(arr_c), CUDA_R_32F, s.ldc,
                                 batch, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT),
             CUBLAS_STATUS_SUCCESS);
-  ASSERT_EQ(api().cuCtxSynchronize(), CUDA_SUCCESS);
+  ASSERT_EQ(api().cuStreamSynchronize(nullptr), CUDA_SUCCESS);
   for (int i = 0; i < batch; ++i) expect_bitwise_equal(download(dc[i], want[i].size()), want[i]);
 }
 
@@ -160,7 +160,7 @@ TEST_F(CublasApi, DevicePointerModeReadsScalarsOnTheStream) {
   ASSERT_EQ(cublasSgemm_v2(handle_, CUBLAS_OP_N, CUBLAS_OP_N, s.m, s.n, s.k, f(scalars), f(da),
                            s.lda, f(db), s.ldb, f(scalars) + 1, f(dc), s.ldc),
             CUBLAS_STATUS_SUCCESS);
-  ASSERT_EQ(api().cuCtxSynchronize(), CUDA_SUCCESS);
+  ASSERT_EQ(api().cuStreamSynchronize(nullptr), CUDA_SUCCESS);
   expect_bitwise_equal(download(dc, c.size()), want);
 }
 
@@ -243,7 +243,7 @@ TEST_F(CublasApi, BadArgumentsGetStatusCodesAndLaunchNothing) {
   EXPECT_EQ(
       cublasSgemm_v2(handle_, CUBLAS_OP_N, CUBLAS_OP_N, 0, 2, 2, &one, c, 1, c, 2, &one, c, 1),
       CUBLAS_STATUS_SUCCESS);
-  ASSERT_EQ(api().cuCtxSynchronize(), CUDA_SUCCESS);
+  ASSERT_EQ(api().cuStreamSynchronize(nullptr), CUDA_SUCCESS);
   for (float v : download(dc, 16)) EXPECT_EQ(v, 7.0f);
 }
 

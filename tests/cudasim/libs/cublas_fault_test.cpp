@@ -21,10 +21,14 @@ TEST_F(CublasFault, FreedOperandIsReportedAtTheNextSync) {
   ASSERT_EQ(api().cuMemAlloc(&gone, 64 * sizeof(float)), CUDA_SUCCESS);
   ASSERT_EQ(api().cuMemFree(gone), CUDA_SUCCESS);
   const float one = 1.0f, zero = 0.0f;
-  EXPECT_EQ(cublasSgemm_v2(handle, CUBLAS_OP_N, CUBLAS_OP_N, 8, 8, 8, &one, f(a), 8, f(gone), 8,
-                           &zero, f(a), 8),
-            CUBLAS_STATUS_SUCCESS);
-  EXPECT_EQ(api().cuCtxSynchronize(), CUDA_ERROR_ILLEGAL_ADDRESS);
+  {
+    // Held back until the call has returned, so the call cannot see the fault.
+    StreamGate gate(api(), nullptr);
+    EXPECT_EQ(cublasSgemm_v2(handle, CUBLAS_OP_N, CUBLAS_OP_N, 8, 8, 8, &one, f(a), 8, f(gone), 8,
+                             &zero, f(a), 8),
+              CUBLAS_STATUS_SUCCESS);
+  }
+  EXPECT_EQ(api().cuStreamSynchronize(nullptr), CUDA_ERROR_ILLEGAL_ADDRESS);
   cublasDestroy_v2(handle);
 }
 

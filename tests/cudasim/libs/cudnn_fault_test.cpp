@@ -24,10 +24,14 @@ TEST_F(CudnnFault, FreedOperandIsReportedAtTheNextSync) {
     ASSERT_EQ(api().cuMemAlloc(&gone, 32 * sizeof(float)), CUDA_SUCCESS);
     ASSERT_EQ(api().cuMemFree(gone), CUDA_SUCCESS);
     const float one = 1.0f, zero = 0.0f;
-    EXPECT_EQ(cudnnSoftmaxForward(handle, CUDNN_SOFTMAX_ACCURATE, CUDNN_SOFTMAX_MODE_CHANNEL, &one,
-                                  t, f(gone), &zero, t, f(y)),
-              CUDNN_STATUS_SUCCESS);
-    EXPECT_EQ(api().cuCtxSynchronize(), CUDA_ERROR_ILLEGAL_ADDRESS);
+    {
+      // Held back until the call has returned, so the call cannot see the fault.
+      StreamGate gate(api(), nullptr);
+      EXPECT_EQ(cudnnSoftmaxForward(handle, CUDNN_SOFTMAX_ACCURATE, CUDNN_SOFTMAX_MODE_CHANNEL,
+                                    &one, t, f(gone), &zero, t, f(y)),
+                CUDNN_STATUS_SUCCESS);
+    }
+    EXPECT_EQ(api().cuStreamSynchronize(nullptr), CUDA_ERROR_ILLEGAL_ADDRESS);
   }
   cudnnDestroy(handle);
 }
