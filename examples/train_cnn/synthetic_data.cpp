@@ -22,7 +22,7 @@ void SyntheticData::fill(int step, float* images, std::int32_t* labels) const {
         // Rows are split into `bands` bands; the label's band is lit.
         const bool lit = c == signal_channel && y * bands / shape_.image == label % bands;
         for (int x = 0; x < shape_.image; ++x) {
-          const float noise = 0.5f * rng.symmetric();
+          const float noise = 0.2f * rng.symmetric();
           sample[(c * shape_.image + y) * shape_.image + x] = lit ? noise + 1.0f : noise;
         }
       }
