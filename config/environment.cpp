@@ -66,7 +66,10 @@ Result<Config> apply_environment(Config config, const Environment& env) {
       override_with(env, "GPUSWAP_TRACE", any_path, config.trace.path, error) &&
       override_with(env, "GPUSWAP_TRACE_LEVEL", detail::check_trace_level, config.trace.level,
                     error);
-  if (!ok) return *error;
+  if (!ok) {
+    error->strict = config.strict;
+    return *error;
+  }
   return config;
 }
 

@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 #include <utility>
+#include <variant>
 
 #include "values.h"
 #include "yaml_document.h"
@@ -258,13 +259,58 @@ class Reader {
   std::optional<Error> error_;
 };
 
+// Whether a file that failed to load asked for strict mode.
+bool strict_in_tree(const YamlNode& root) {
+  if (root.kind != YamlNode::Kind::mapping) return false;
+  for (const auto& [key, value] : root.entries) {
+    if (key.kind != YamlNode::Kind::scalar || key.scalar != "strict") continue;
+    if (value.kind != YamlNode::Kind::scalar) return false;
+    const Checked<bool> checked = detail::check_bool(value.scalar);
+    return std::holds_alternative<bool>(checked) && std::get<bool>(checked);
+  }
+  return false;
+}
+
+// The same for text that is not valid YAML: a line "strict: true" at the top
+// level, optionally followed by a comment.
+bool strict_in_text(std::string_view text) {
+  constexpr std::string_view kKey = "strict";
+  while (!text.empty()) {
+    const std::size_t end = std::min(text.find('\n'), text.size());
+    std::string_view line = text.substr(0, end);
+    text.remove_prefix(std::min(end + 1, text.size()));
+    if (line.substr(0, kKey.size()) != kKey) continue;
+    line.remove_prefix(kKey.size());
+    if (const std::size_t comment = line.find('#'); comment != std::string_view::npos) {
+      line = line.substr(0, comment);
+    }
+    const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
+    while (!line.empty() && blank(line.front())) line.remove_prefix(1);
+    while (!line.empty() && blank(line.back())) line.remove_suffix(1);
+    if (line.empty() || line.front() != ':') continue;
+    line.remove_prefix(1);
+    while (!line.empty() && blank(line.front())) line.remove_prefix(1);
+    const Checked<bool> checked = detail::check_bool(line);
+    if (std::holds_alternative<bool>(checked)) return std::get<bool>(checked);
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<Config> load_config_string(std::string_view yaml, std::string_view source) {
   try {
     Result<detail::YamlNode> tree = detail::parse_yaml(yaml, source);
-    if (!tree) return tree.error();
-    return Reader(source).read(tree.value());
+    if (!tree) {
+      Error error = tree.error();
+      error.strict = strict_in_text(yaml);
+      return error;
+    }
+    Result<Config> config = Reader(source).read(tree.value());
+    if (config) return config;
+    Error error = config.error();
+    error.strict = strict_in_tree(tree.value());
+    return error;
   } catch (const std::exception& e) {
     // Only allocation failure can get here; the layer never lets it escape.
     return Error{std::string(source), 0, 0, "", std::string("cannot be read: ") + e.what()};

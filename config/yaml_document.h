@@ -25,7 +25,8 @@ struct YamlNode {
 
 // Parses one YAML document. An empty text gives a null node. A syntax error
 // carries its position and yaml-cpp's description; `source` names the text in
-// errors.
+// errors. Aliases (*name) are refused: a policy file needs none, and
+// expanding them lets a few lines grow into an enormous tree.
 Result<YamlNode> parse_yaml(std::string_view text, std::string_view source);
 
 }  // namespace gpuswap::config::detail

@@ -72,6 +72,18 @@ TEST(Environment, BadValuesNameTheVariable) {
   EXPECT_EQ(host.error().key, "GPUSWAP_HOST_BUDGET");
 }
 
+TEST(Environment, ErrorsCarryTheFilesStrictness) {
+  Config file;
+  file.strict = true;
+  const Result<Config> result =
+      apply_environment(file, map_environment({{"GPUSWAP_TRACE_LEVEL", "verbose"}}));
+  ASSERT_FALSE(result.ok());
+  EXPECT_TRUE(result.error().strict);
+  EXPECT_EQ(result.error().to_string(),
+            "environment: GPUSWAP_TRACE_LEVEL: \"verbose\" is not a trace level (allowed: off, "
+            "summary, events, full)");
+}
+
 TEST(Environment, NullLookupMeansNoVariables) {
   const Result<Config> result = load_config(Environment{});
   ASSERT_TRUE(result.ok());

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <string>
 
 #include <unistd.h>
@@ -228,7 +229,90 @@ TEST(Loader, PinRulesThatCannotMatchAreErrors) {
 
 TEST(Loader, SeveralDocumentsAreAnError) {
   EXPECT_EQ(error_of("policy: lru\n---\npolicy: lru\n"),
-            "policy.yaml:3: holds several YAML documents; a policy file is one document");
+            "policy.yaml:2: holds several YAML documents; a policy file is one document");
+}
+
+TEST(Loader, StrayCommaIsASyntaxError) {
+  // yaml-cpp 0.7 alone would hand out empty documents here without end.
+  EXPECT_EQ(error_of(","), "policy.yaml:1:1: syntax error: unexpected \",\"");
+  EXPECT_EQ(error_of("\n  ,device_budget: 1GiB\n"),
+            "policy.yaml:2:3: syntax error: unexpected \",\"");
+}
+
+TEST(Loader, AliasesAreRefused) {
+  // Expanding aliases lets a few lines describe an enormous tree.
+  EXPECT_EQ(error_of("a: &x [1, 2]\nb: *x\n"),
+            "policy.yaml:2:4: aliases (*name) are not supported in a policy file; write the value "
+            "out");
+  std::string laughs = "l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 9; ++i) {
+    laughs += "l" + std::to_string(i) + ": &l" + std::to_string(i) + " [";
+    for (int j = 0; j < 10; ++j) laughs += (j ? ", *l" : "*l") + std::to_string(i - 1);
+    laughs += "]\n";
+  }
+  EXPECT_EQ(error_of(laughs).find("policy.yaml:2:10: aliases"), 0u) << error_of(laughs);
+}
+
+TEST(Loader, ErrorsTellWhetherTheFileAskedForStrictMode) {
+  const auto strict_of = [](std::string_view yaml) {
+    const Result<Config> result = load_config_string(yaml, "policy.yaml");
+    EXPECT_FALSE(result.ok()) << yaml;
+    return !result.ok() && result.error().strict;
+  };
+  EXPECT_TRUE(strict_of("strict: true\ndevice_budget: lots\n"));
+  EXPECT_TRUE(strict_of("polcy: lru\nstrict: true\n"));  // the mistake comes first
+  EXPECT_FALSE(strict_of("strict: false\ndevice_budget: lots\n"));
+  EXPECT_FALSE(strict_of("device_budget: lots\n"));
+  EXPECT_FALSE(strict_of("strict: maybe\n"));
+  // Not valid YAML: read from the line itself.
+  EXPECT_TRUE(strict_of("strict: true  # stop on mistakes\nlog:\n  level: [info\n"));
+  EXPECT_TRUE(strict_of("strict : True\r\npin: {\n"));
+  EXPECT_FALSE(strict_of("log:\n  level: [info\n  strict: true\n"));  // not top level
+  EXPECT_FALSE(strict_of("strict: false\npin: {\n"));
+}
+
+TEST(Loader, ArbitraryDamageNeverEscapesAsAnException) {
+  const std::string good = R"(device_budget: 12GiB
+host_budget: 50%
+log: {level: info}
+trace:
+  path: "a b.trace"
+  level: full
+pin:
+  - min_size: 1GiB
+    last_index: 4
+strict: true
+)";
+  const std::string alphabet = ":-[]{}#&*!|>'\"%@`,? \n\t0aZ";
+  std::mt19937 random(7);
+  int failures = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string text = good;
+    const int edits = 1 + static_cast<int>(random() % 4);
+    for (int e = 0; e < edits; ++e) {
+      const std::size_t at = random() % (text.size() + 1);
+      switch (random() % 3) {
+        case 0:
+          text.insert(at, 1, alphabet[random() % alphabet.size()]);
+          break;
+        case 1:
+          if (at < text.size()) text.erase(at, 1);
+          break;
+        default:
+          text.resize(at);
+          break;
+      }
+    }
+    Result<Config> result = Config{};
+    ASSERT_NO_THROW(result = load_config_string(text, "policy.yaml")) << text;
+    if (!result.ok()) {
+      ++failures;
+      EXPECT_EQ(result.error().source, "policy.yaml");
+      EXPECT_FALSE(result.error().message.empty()) << text;
+      EXPECT_GE(result.error().line, 0);
+    }
+  }
+  EXPECT_GT(failures, 300);  // the damage is real, not all absorbed
 }
 
 class LoaderFile : public ::testing::Test {

@@ -35,7 +35,7 @@ Environment map_environment(std::map<std::string, std::string, std::less<>> valu
 Environment process_environment();
 
 // `config` with the overrides of `env` applied. Errors name the variable
-// (source "environment").
+// (source "environment") and carry config.strict.
 Result<Config> apply_environment(Config config, const Environment& env);
 
 // The Config a process runs with: the file GPUSWAP_CONFIG names (defaults when

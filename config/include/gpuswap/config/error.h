@@ -13,6 +13,11 @@ struct Error {
   std::string key;      // dotted path of the offending key ("log.level", "pin[2].min_size"), or the
                         // environment variable; empty for file-level errors (syntax, unreadable)
   std::string message;  // what is wrong and what is allowed
+  // The policy file asked for `strict: true`, so the job must stop rather
+  // than run in pass-through mode. Read as well as the mistake allows: from
+  // the parsed file, or, when it is not valid YAML, from a top-level line
+  // `strict: true`.
+  bool strict = false;
 
   // "<source>[:<line>[:<column>]]: [<key>: ]<message>"
   std::string to_string() const;
