@@ -11,7 +11,9 @@ namespace {
 
 struct Device {
   CUdevice handle = 0;
-  CUcontext primary = nullptr;  // retained once by the runtime; guarded by State::mutex
+  // Retained once by the runtime. Read without the lock on every call; set and
+  // cleared under State::mutex.
+  std::atomic<CUcontext> primary{nullptr};
   std::atomic<cudaError_t> sticky{cudaSuccess};
   LaunchLimits limits;
 };
@@ -141,17 +143,15 @@ cudaError_t bind(Bound* bound) {
   }
   Device& device = s->devices[t_thread.device];
   if (const cudaError_t sticky = device.sticky.load(); sticky != cudaSuccess) return sticky;
-  CUcontext primary = nullptr;
-  {
+  CUcontext primary = device.primary.load(std::memory_order_acquire);
+  if (primary == nullptr) {
     std::lock_guard lock(s->mutex);
-    if (device.primary == nullptr) {
-      const CUresult r = s->api->cuDevicePrimaryCtxRetain(&device.primary, device.handle);
-      if (r != CUDA_SUCCESS) {
-        device.primary = nullptr;
-        return to_cuda_error(r);
-      }
+    primary = device.primary.load();
+    if (primary == nullptr) {
+      const CUresult r = s->api->cuDevicePrimaryCtxRetain(&primary, device.handle);
+      if (r != CUDA_SUCCESS) return to_cuda_error(r);
+      device.primary.store(primary, std::memory_order_release);
     }
-    primary = device.primary;
   }
   if (current != primary) {
     if (const cudaError_t e = to_cuda_error(s->api->cuCtxSetCurrent(primary)); e != cudaSuccess) {
@@ -199,11 +199,10 @@ cudaError_t reset_device(CUcontext* destroyed) {
   if (r != CUDA_SUCCESS) return to_cuda_error(r);
   CUcontext current = nullptr;
   if (s->api->cuCtxGetCurrent(&current) == CUDA_SUCCESS && current != nullptr &&
-      current == device.primary) {
+      current == device.primary.load()) {
     s->api->cuCtxSetCurrent(nullptr);  // the handle is dead; the next call binds afresh
   }
-  *destroyed = device.primary;
-  device.primary = nullptr;  // retained again, fresh, on next use
+  *destroyed = device.primary.exchange(nullptr);  // retained again, fresh, on next use
   device.sticky.store(cudaSuccess);
   return cudaSuccess;
 }
