@@ -174,7 +174,11 @@ class Reader {
     return true;
   }
 
-  bool expect_mapping(const YamlNode& node, const std::string& key, const Keys& keys) {
+  // `empty_ok`: a key left without value ("trace:" with its lines commented
+  // out) keeps the defaults.
+  bool expect_mapping(const YamlNode& node, const std::string& key, const Keys& keys,
+                      bool empty_ok = false) {
+    if (empty_ok && node.kind == YamlNode::Kind::null) return true;
     if (node.kind != YamlNode::Kind::mapping) {
       return fail(node, key,
                   "expected a mapping with keys " + key_list(keys) + ", not " + describe(node));
@@ -186,7 +190,7 @@ class Reader {
     const Keys keys{{"level", [&](const YamlNode& v, const std::string& k) {
                        return scalar(v, k, detail::check_log_level, log.level);
                      }}};
-    return expect_mapping(node, key, keys);
+    return expect_mapping(node, key, keys, true);
   }
 
   bool read_trace(const YamlNode& node, const std::string& key, TraceConfig& trace) {
@@ -204,7 +208,7 @@ class Reader {
            return scalar(v, k, detail::check_trace_level, trace.level);
          }},
     };
-    return expect_mapping(node, key, keys);
+    return expect_mapping(node, key, keys, true);
   }
 
   bool read_pin(const YamlNode& node, const std::string& key, std::vector<PinRule>& rules) {

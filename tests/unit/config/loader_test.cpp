@@ -91,6 +91,12 @@ report_memory: 300%
   EXPECT_EQ(c.report_memory, Size::percent(300));
 }
 
+TEST(Loader, SectionsLeftEmptyKeepTheirDefaults) {
+  const Result<Config> result = load_config_string("log:\ntrace:\n#  path: x.trace\npin:\n");
+  ASSERT_TRUE(result.ok()) << result.error().to_string();
+  EXPECT_EQ(result.value(), Config{});
+}
+
 TEST(Loader, WordsThatSelectTheDeviceFigures) {
   const Result<Config> result = load_config_string("device_budget: auto\nreport_memory: device\n");
   ASSERT_TRUE(result.ok()) << result.error().to_string();
