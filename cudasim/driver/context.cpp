@@ -1,0 +1,152 @@
+#include "context.h"
+
+#include <cinttypes>
+#include <cstdio>
+
+namespace cudasim {
+
+namespace {
+thread_local std::vector<Context*> t_stack;
+}
+
+Context* current_context() {
+  return t_stack.empty() ? nullptr : t_stack.back();
+}
+
+void set_current_context(Context* ctx) {
+  if (t_stack.empty()) {
+    if (ctx != nullptr) t_stack.push_back(ctx);
+  } else if (ctx == nullptr) {
+    t_stack.pop_back();
+  } else {
+    t_stack.back() = ctx;
+  }
+}
+
+void push_current_context(Context* ctx) {
+  t_stack.push_back(ctx);
+}
+
+Context* pop_current_context() {
+  if (t_stack.empty()) return nullptr;
+  Context* c = t_stack.back();
+  t_stack.pop_back();
+  return c;
+}
+
+void forget_current_context(Context* ctx) {
+  if (!t_stack.empty() && t_stack.back() == ctx) t_stack.pop_back();
+}
+
+Context::Context(Device* dev, unsigned flags, bool primary)
+    : dev_(dev), primary_(primary), flags_(flags) {
+  static std::atomic<std::uint64_t> next_id{1};
+  id_ = next_id.fetch_add(1);
+}
+
+Context::~Context() {
+  deactivate();
+}
+
+void Context::activate() {
+  std::lock_guard lock(mu_);
+  if (active_.load()) return;
+  sticky_.store(CUDA_SUCCESS);
+  legacy_ = std::make_shared<Stream>(this, Stream::Kind::kLegacy, 0, 0);
+  active_.store(true);
+}
+
+void Context::deactivate() {
+  std::vector<std::shared_ptr<Stream>> all;
+  {
+    std::lock_guard lock(mu_);
+    if (!active_.load()) return;
+    active_.store(false);
+    all = all_streams_locked();
+    legacy_.reset();
+    per_thread_.clear();
+    streams_.clear();
+    retiring_.clear();
+  }
+  for (auto& s : all) s->retire();
+  for (auto& s : all) s->join();
+  sticky_.store(CUDA_SUCCESS);
+}
+
+void Context::report_fault(std::uintptr_t addr, const std::string& what, const Stream& s) {
+  CUresult expected = CUDA_SUCCESS;
+  sticky_.compare_exchange_strong(expected, CUDA_ERROR_ILLEGAL_ADDRESS);
+  const char* kind = s.kind() == Stream::Kind::kLegacy      ? " (legacy default)"
+                     : s.kind() == Stream::Kind::kPerThread ? " (per-thread default)"
+                                                            : "";
+  std::fprintf(stderr, "cudasim: illegal address 0x%" PRIxPTR " in %s on stream %" PRIu64 "%s\n",
+               addr, what.c_str(), s.id(), kind);
+}
+
+std::shared_ptr<Stream> Context::legacy_stream() {
+  std::lock_guard lock(mu_);
+  return legacy_;
+}
+
+std::shared_ptr<Stream> Context::per_thread_stream() {
+  std::lock_guard lock(mu_);
+  if (!active_.load()) return nullptr;
+  auto& s = per_thread_[std::this_thread::get_id()];
+  if (!s) s = std::make_shared<Stream>(this, Stream::Kind::kPerThread, 0, 0);
+  return s;
+}
+
+std::shared_ptr<Stream> Context::create_stream(unsigned flags, int priority) {
+  auto s = std::make_shared<Stream>(this, Stream::Kind::kUser, flags, priority);
+  std::lock_guard lock(mu_);
+  streams_.push_back(s);
+  return s;
+}
+
+void Context::destroy_stream(const std::shared_ptr<Stream>& s) {
+  std::lock_guard lock(mu_);
+  std::erase(streams_, s);
+  // Join those that have already drained, keep the rest until they do.
+  std::erase_if(retiring_, [](const std::shared_ptr<Stream>& r) {
+    if (!r->idle()) return false;
+    r->join();
+    return true;
+  });
+  s->retire();
+  retiring_.push_back(s);
+}
+
+std::uint64_t Context::enqueue(const std::shared_ptr<Stream>& s, Op op) {
+  std::lock_guard lock(mu_);
+  if (s->kind() == Stream::Kind::kLegacy) {
+    for (const auto& [tid, pt] : per_thread_) {
+      if (!pt->idle()) op.after.push_back({pt, pt->last()});
+    }
+    for (const auto& u : streams_) {
+      if (u->blocking() && !u->idle()) op.after.push_back({u, u->last()});
+    }
+  } else if (s->blocking() && legacy_ && !legacy_->idle()) {
+    op.after.push_back({legacy_, legacy_->last()});
+  }
+  return s->push(std::move(op));
+}
+
+std::vector<std::shared_ptr<Stream>> Context::all_streams_locked() const {
+  std::vector<std::shared_ptr<Stream>> all;
+  if (legacy_) all.push_back(legacy_);
+  for (const auto& [tid, s] : per_thread_) all.push_back(s);
+  all.insert(all.end(), streams_.begin(), streams_.end());
+  all.insert(all.end(), retiring_.begin(), retiring_.end());
+  return all;
+}
+
+void Context::synchronize() {
+  std::vector<std::pair<std::shared_ptr<Stream>, std::uint64_t>> points;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& s : all_streams_locked()) points.emplace_back(s, s->last());
+  }
+  for (auto& [s, seq] : points) s->wait(seq);
+}
+
+}  // namespace cudasim

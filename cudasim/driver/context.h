@@ -1,0 +1,85 @@
+// A CUDA context: its device, its streams (the legacy default stream, one
+// per-thread default stream per host thread, and the user's), the ordering
+// rules between them, and the sticky error a fault leaves behind.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "cuda_api.h"
+#include "stream.h"
+
+namespace cudasim {
+
+class Device;
+
+class Context {
+ public:
+  Context(Device* dev, unsigned flags, bool primary);
+  ~Context();
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+
+  Device* device() const { return dev_; }
+  bool primary() const { return primary_; }
+  unsigned flags() const { return flags_.load(); }
+  void set_flags(unsigned f) { flags_.store(f); }
+  std::uint64_t id() const { return id_; }
+
+  // A context is usable between activate() and deactivate() (for a primary
+  // context: while retained; otherwise: from creation to destruction).
+  bool active() const { return active_.load(); }
+  void activate();
+  // Completes all work, stops every stream and clears the sticky error.
+  void deactivate();
+
+  CUresult sticky_error() const { return sticky_.load(); }
+  // A stream worker touched inaccessible device memory.
+  void report_fault(std::uintptr_t addr, const std::string& what, const Stream& s);
+
+  std::shared_ptr<Stream> legacy_stream();
+  std::shared_ptr<Stream> per_thread_stream();
+  std::shared_ptr<Stream> create_stream(unsigned flags, int priority);
+  // The stream finishes its work in the background, then goes away.
+  void destroy_stream(const std::shared_ptr<Stream>& s);
+
+  // Appends `op` to `s` with CUDA's legacy default stream rules: work on the
+  // legacy stream waits for all earlier work of the blocking streams, work on
+  // a blocking stream waits for earlier legacy-stream work.
+  std::uint64_t enqueue(const std::shared_ptr<Stream>& s, Op op);
+
+  // Waits until every stream of the context is idle.
+  void synchronize();
+
+ private:
+  std::vector<std::shared_ptr<Stream>> all_streams_locked() const;
+
+  Device* dev_;
+  bool primary_;
+  std::atomic<unsigned> flags_;
+  std::uint64_t id_;
+  std::atomic<bool> active_{false};
+  std::atomic<CUresult> sticky_{CUDA_SUCCESS};
+
+  mutable std::mutex mu_;  // guards the streams and orders enqueues
+  std::shared_ptr<Stream> legacy_;
+  std::unordered_map<std::thread::id, std::shared_ptr<Stream>> per_thread_;
+  std::vector<std::shared_ptr<Stream>> streams_;
+  std::vector<std::shared_ptr<Stream>> retiring_;
+};
+
+// The calling thread's context stack (cuCtxPush/Pop/Set/GetCurrent).
+Context* current_context();
+void set_current_context(Context* ctx);
+void push_current_context(Context* ctx);
+Context* pop_current_context();
+// Removes `ctx` from the calling thread's stack (it is being destroyed).
+void forget_current_context(Context* ctx);
+
+}  // namespace cudasim

@@ -1,0 +1,15 @@
+// How every file of the driver sees cuda.h: as NVIDIA's driver is built, with
+// __CUDA_API_VERSION_INTERNAL, so that all ABI versions of each entry point
+// (cuMemAlloc_v2, cuMemcpyHtoD_v2_ptds, cuLaunchKernel_ptsz, ...) are declared
+// under their real names, and with default visibility for those declarations
+// so that their definitions here are exported from libcuda.so.1.
+#pragma once
+
+#define __CUDA_API_VERSION_INTERNAL 1
+#define __CUDA_API_PUSH_VISIBILITY_DEFAULT 1
+#include <cuda.h>
+
+// Marks an exported C entry point (the pragma above already exports what
+// cuda.h declares; the attribute makes it explicit where it is defined).
+#define CUDASIM_EXPORT __attribute__((visibility("default")))
+#define CUDASIM_API extern "C" CUDASIM_EXPORT

@@ -1,0 +1,86 @@
+#include "driver.h"
+
+#include <sys/resource.h>
+
+#include <atomic>
+
+#include "fault_guard.h"
+
+namespace cudasim {
+
+namespace {
+std::atomic<Driver*> g_driver{nullptr};
+// 8 TiB of device address space: room for many devices' allocations and for
+// reservations of up to about a TiB each.
+constexpr std::uint64_t kAddressSpace = 8ull << 40;
+}  // namespace
+
+Driver::Driver(DriverConfig cfg) : config(std::move(cfg)) {}
+
+CUresult Driver::init() {
+  static std::once_flag once;
+  static CUresult result = CUDA_ERROR_NOT_INITIALIZED;
+  std::call_once(once, [] {
+    auto d = std::make_unique<Driver>(config_from_environment());
+    if (d->config.devices == 0) {
+      result = CUDA_ERROR_NO_DEVICE;
+      return;
+    }
+    if (CUresult rc = d->va.init(kAddressSpace); rc != CUDA_SUCCESS) {
+      result = rc;
+      return;
+    }
+    // Each physical allocation is a memory file: allow as many as the hard limit.
+    rlimit lim;
+    if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+      lim.rlim_cur = lim.rlim_max;
+      setrlimit(RLIMIT_NOFILE, &lim);
+    }
+    std::shared_ptr<LinkClock> shared;
+    if (!d->config.link_name.empty()) shared = shared_link_clock(d->config.link_name);
+    for (int i = 0; i < d->config.devices; ++i) {
+      std::shared_ptr<LinkClock> clock =
+          shared ? shared : std::shared_ptr<LinkClock>(private_link_clock());
+      auto dev = std::make_unique<Device>(i, d->config.device_memory,
+                                          d->config.pci_bus_ids[static_cast<std::size_t>(i)], clock,
+                                          d->config.link_gbps);
+      dev->primary = new Context(dev.get(), 0, true);  // lives as long as the process
+      d->devices.push_back(std::move(dev));
+    }
+    install_fault_guard(d->va.base(), d->va.size());
+    g_driver.store(d.release());
+    result = CUDA_SUCCESS;
+  });
+  return result;
+}
+
+Driver* Driver::get() {
+  return g_driver.load(std::memory_order_acquire);
+}
+
+Context* Driver::context(CUcontext h) const {
+  if (h == nullptr) return nullptr;
+  for (const auto& d : devices) {
+    if (reinterpret_cast<CUcontext>(d->primary) == h) return d->primary;
+  }
+  auto c = contexts.find(h);
+  return c.get();
+}
+
+Function* Driver::function(const void* h) const {
+  std::lock_guard lock(functions_mu_);
+  auto it = functions_.find(h);
+  return it == functions_.end() ? nullptr : it->second;
+}
+
+void Driver::add_function(Function* f) {
+  std::lock_guard lock(functions_mu_);
+  functions_[f] = f;
+}
+
+void Driver::remove_functions_of(Module* m) {
+  std::lock_guard lock(functions_mu_);
+  std::erase_if(functions_, [m](const auto& kv) { return kv.second->module == m; });
+}
+
+}  // namespace cudasim

@@ -1,0 +1,110 @@
+// The process-wide state of the driver, created by the first successful
+// cuInit from the configuration read then, and never destroyed (stream
+// workers and late callers may run while the process exits).
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "address_space.h"
+#include "config.h"
+#include "context.h"
+#include "cuda_api.h"
+#include "device.h"
+#include "device_memory.h"
+#include "event.h"
+#include "host_memory.h"
+#include "module_registry.h"
+
+namespace cudasim {
+
+struct Module;
+
+// A kernel as the driver hands it out: CUfunction and CUkernel are both
+// pointers to one of these.
+struct Function {
+  const KernelInfo* kernel;
+  Module* module;
+};
+
+// A loaded module (CUmodule) or library (CUlibrary).
+struct Module {
+  std::string name;
+  bool library = false;
+  std::mutex mu;
+  std::unordered_map<std::string, std::unique_ptr<Function>> functions;
+};
+
+// Live handles of one kind, so that a stale or made-up handle is an error,
+// never a crash.
+template <typename T>
+class HandleTable {
+ public:
+  void add(std::shared_ptr<T> p) {
+    std::lock_guard lock(mu_);
+    live_[p.get()] = std::move(p);
+  }
+  std::shared_ptr<T> find(const void* h) const {
+    std::lock_guard lock(mu_);
+    auto it = live_.find(h);
+    return it == live_.end() ? nullptr : it->second;
+  }
+  std::shared_ptr<T> remove(const void* h) {
+    std::lock_guard lock(mu_);
+    auto it = live_.find(h);
+    if (it == live_.end()) return nullptr;
+    auto p = std::move(it->second);
+    live_.erase(it);
+    return p;
+  }
+  template <typename F>
+  void for_each(F&& f) const {
+    std::lock_guard lock(mu_);
+    for (const auto& [h, p] : live_) f(p);
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::unordered_map<const void*, std::shared_ptr<T>> live_;
+};
+
+class Driver {
+ public:
+  // Runs once; later calls return the first call's result.
+  static CUresult init();
+  // nullptr until cuInit has succeeded.
+  static Driver* get();
+
+  explicit Driver(DriverConfig cfg);
+
+  const DriverConfig config;
+  AddressSpace va;
+  DeviceMemory memory{va};
+  HostMemory host;
+  std::vector<std::unique_ptr<Device>> devices;
+
+  HandleTable<Context> contexts;  // user-created contexts (primary ones live in Device)
+  HandleTable<Stream> streams;
+  HandleTable<Event> events;
+  HandleTable<Module> modules;
+
+  Device* device(CUdevice d) const {
+    return d >= 0 && static_cast<std::size_t>(d) < devices.size()
+               ? devices[static_cast<std::size_t>(d)].get()
+               : nullptr;
+  }
+  // Any context, primary or not, that the handle names.
+  Context* context(CUcontext h) const;
+  Function* function(const void* h) const;
+  void add_function(Function* f);
+  void remove_functions_of(Module* m);
+
+ private:
+  mutable std::mutex functions_mu_;
+  std::unordered_map<const void*, Function*> functions_;
+};
+
+}  // namespace cudasim

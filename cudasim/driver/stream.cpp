@@ -1,0 +1,96 @@
+#include "stream.h"
+
+#include <atomic>
+
+#include "context.h"
+#include "fault_guard.h"
+
+namespace cudasim {
+
+Stream::Stream(Context* ctx, Kind kind, unsigned flags, int priority)
+    : ctx_(ctx), kind_(kind), flags_(flags), priority_(priority) {
+  static std::atomic<std::uint64_t> next_id{1};
+  id_ = next_id.fetch_add(1);
+  worker_ = std::thread([this] { run(); });
+}
+
+Stream::~Stream() {
+  retire();
+  join();
+}
+
+std::uint64_t Stream::push(Op op) {
+  std::uint64_t seq = 0;
+  {
+    std::lock_guard lock(mu_);
+    seq = ++pushed_;
+    queue_.emplace_back(seq, std::move(op));
+  }
+  work_cv_.notify_one();
+  return seq;
+}
+
+std::uint64_t Stream::last() const {
+  std::lock_guard lock(mu_);
+  return pushed_;
+}
+
+bool Stream::done(std::uint64_t seq) const {
+  std::lock_guard lock(mu_);
+  return completed_ >= seq;
+}
+
+void Stream::wait(std::uint64_t seq) const {
+  std::unique_lock lock(mu_);
+  done_cv_.wait(lock, [&] { return completed_ >= seq; });
+}
+
+void Stream::retire() {
+  {
+    std::lock_guard lock(mu_);
+    retiring_ = true;
+  }
+  work_cv_.notify_all();
+}
+
+void Stream::join() {
+  if (!worker_.joinable()) return;
+  if (worker_.get_id() == std::this_thread::get_id()) {
+    worker_.detach();
+  } else {
+    worker_.join();
+  }
+}
+
+void Stream::run() {
+  for (;;) {
+    std::uint64_t seq = 0;
+    Op op;
+    {
+      std::unique_lock lock(mu_);
+      work_cv_.wait(lock, [&] { return !queue_.empty() || retiring_; });
+      if (queue_.empty()) return;
+      seq = queue_.front().first;
+      op = std::move(queue_.front().second);
+      queue_.pop_front();
+    }
+    for (const StreamPoint& p : op.after) {
+      if (p.stream.get() != this) p.stream->wait(p.seq);
+    }
+    op.after.clear();
+    const CUresult status = ctx_->sticky_error();
+    if (op.host) {
+      op.host(status);
+    } else if (op.work && status == CUDA_SUCCESS) {
+      std::uintptr_t addr = 0;
+      if (!guarded(op.work, &addr)) ctx_->report_fault(addr, op.label, *this);
+    }
+    {
+      std::lock_guard lock(mu_);
+      completed_ = seq;
+    }
+    done_cv_.notify_all();
+  }
+}
+
+}  // namespace cudasim
