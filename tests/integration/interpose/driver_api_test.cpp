@@ -10,7 +10,7 @@ namespace {
 TEST(DriverApiProgram, RunsIdenticallyThroughTheHooks) {
   const std::map<std::string, std::string> plain_env = {{"LD_LIBRARY_PATH", CUDASIM_LIB_DIR}};
   std::map<std::string, std::string> shim_env = plain_env;
-  shim_env["LD_PRELOAD"] = GPUSWAP_LIBRARY_PATH;
+  shim_env["LD_PRELOAD"] = GPUSWAP_TEST_PRELOAD;
 
   const ChildResult plain = run_child({GPUSWAP_DRIVER_API_PROGRAM}, plain_env);
   const ChildResult shimmed = run_child({GPUSWAP_DRIVER_API_PROGRAM}, shim_env);
@@ -30,7 +30,7 @@ TEST(DriverApiProgram, RunsIdenticallyThroughTheHooks) {
 TEST(DriverApiProgram, DebugLogReportsTheShimActive) {
   const ChildResult shimmed =
       run_child({GPUSWAP_DRIVER_API_PROGRAM}, {{"LD_LIBRARY_PATH", CUDASIM_LIB_DIR},
-                                               {"LD_PRELOAD", GPUSWAP_LIBRARY_PATH},
+                                               {"LD_PRELOAD", GPUSWAP_TEST_PRELOAD},
                                                {"GPUSWAP_LOG", "debug"}});
   EXPECT_EQ(shimmed.exit_code, 0) << shimmed.out << shimmed.err;
   const std::vector<std::string> lines = lines_containing(shimmed.err, "gpuswap:");

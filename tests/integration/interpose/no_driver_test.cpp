@@ -10,7 +10,7 @@ namespace {
 TEST(NoDriver, ProgramSeesCudasOwnErrorAndOneLogLine) {
   const ChildResult plain = run_child({GPUSWAP_NO_DRIVER_PROGRAM}, {});
   const ChildResult shimmed =
-      run_child({GPUSWAP_NO_DRIVER_PROGRAM}, {{"LD_PRELOAD", GPUSWAP_LIBRARY_PATH}});
+      run_child({GPUSWAP_NO_DRIVER_PROGRAM}, {{"LD_PRELOAD", GPUSWAP_TEST_PRELOAD}});
 
   // The real runtime's verdict on a machine without libcuda.so.1.
   EXPECT_EQ(plain.exit_code, 1) << plain.out << plain.err;
