@@ -70,7 +70,7 @@ Status AddressArena::publish(std::uintptr_t start, std::uint64_t requested, Regi
   if (!map_.contains(start)) return Status(StatusCode::kInvalidValue);
   const std::uint64_t placed = ranges_.allocated_size((start - map_.base()) >> kGranuleShift);
   // Only a placed range, and all of it, so that remove() clears every slot.
-  if ((start & (kGranuleBytes - 1)) != 0 || placed == 0 ||
+  if (((start - map_.base()) & (kGranuleBytes - 1)) != 0 || placed == 0 ||
       round_up_to_granule(requested) != (placed << kGranuleShift)) {
     return Status(StatusCode::kInvalidValue);
   }
@@ -79,7 +79,7 @@ Status AddressArena::publish(std::uintptr_t start, std::uint64_t requested, Regi
 
 Status AddressArena::remove(std::uintptr_t start) {
   std::lock_guard lock(mu_);
-  if (!map_.contains(start) || (start & (kGranuleBytes - 1)) != 0) {
+  if (!map_.contains(start) || ((start - map_.base()) & (kGranuleBytes - 1)) != 0) {
     return Status(StatusCode::kInvalidValue);
   }
   const std::uint64_t granule = (start - map_.base()) >> kGranuleShift;

@@ -4,12 +4,13 @@ namespace gpuswap::runtime {
 
 PageMap::PageMap(std::uintptr_t base, std::uint64_t bytes)
     : base_(base),
-      bytes_(bytes),
+      // Whole granules only, so that every offset below bytes_ has a slot.
+      bytes_(bytes & ~(kGranuleBytes - 1)),
       slots_(std::make_unique<std::atomic<Region*>[]>(bytes >> kGranuleShift)),
       limits_(std::make_unique<std::atomic<std::uint32_t>[]>(bytes >> kGranuleShift)) {}
 
 Status PageMap::check_range(std::uintptr_t start, std::uint64_t requested) const {
-  if (requested == 0 || (start & (kGranuleBytes - 1)) != 0 || !contains(start)) {
+  if (requested == 0 || !contains(start) || ((start - base_) & (kGranuleBytes - 1)) != 0) {
     return Status(StatusCode::kInvalidValue);
   }
   const std::uint64_t offset = start - base_;

@@ -55,6 +55,17 @@ TEST(PageMap, AdjacentFullGranuleRegionsEachOwnTheirBytes) {
   EXPECT_EQ(map.region_at(kBase + 2 * kGranuleBytes), &b);
 }
 
+TEST(PageMap, PartialTrailingGranuleIsOutsideTheMap) {
+  PageMap map(kBase, 3 * kGranuleBytes + kGranuleBytes / 2);
+  EXPECT_EQ(map.bytes(), 3 * kGranuleBytes);
+  EXPECT_EQ(map.slot_count(), 3u);
+  EXPECT_FALSE(map.contains(kBase + 3 * kGranuleBytes + 10));
+  EXPECT_EQ(map.region_at(kBase + 3 * kGranuleBytes + 10), nullptr);
+  Region region(1, kBase, kGranuleBytes, RegionState::kResident);
+  EXPECT_EQ(map.publish(kBase + 2 * kGranuleBytes, kGranuleBytes + 1, &region).code(),
+            StatusCode::kInvalidValue);
+}
+
 TEST(PageMap, ClearEmptiesEverySlotAndAllowsReuse) {
   PageMap map(kBase, kArena);
   Region a(1, kBase, 3 * kGranuleBytes, RegionState::kResident);

@@ -32,7 +32,8 @@ constexpr std::uint64_t round_up_to_granule(std::uint64_t bytes) {
 
 class PageMap {
  public:
-  // `base` and `bytes` must be granule-aligned (the arena guarantees it).
+  // Slots are granules counted from `base` (the arena reserves it
+  // granule-aligned); `bytes` is rounded down to whole granules.
   PageMap(std::uintptr_t base, std::uint64_t bytes);
 
   // The region whose application-requested bytes contain `word`, else null:
@@ -53,7 +54,7 @@ class PageMap {
   bool contains(std::uintptr_t word) const noexcept { return word - base_ < bytes_; }
 
   // Points the granules of [start, start + requested) at `region`. The range
-  // must be granule-aligned at its start, inside the arena and unoccupied.
+  // must start on a granule, lie inside the map and be unoccupied.
   Status publish(std::uintptr_t start, std::uint64_t requested, Region* region);
   // Empties the granules publish() filled for the same range.
   Status clear(std::uintptr_t start, std::uint64_t requested);
