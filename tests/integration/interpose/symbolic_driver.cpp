@@ -5,32 +5,61 @@
 // preloaded shim's definitions come back from it already routed; only a
 // driver like this one shows that the shim routes by pointer itself.
 //
-// Only what the routing test and the shim's mode check call is here. The
-// driver reports itself uninitialised, so the shim's mode stays undecided
-// and routing stays on.
+// Only what the routing and pass-through tests and the shim's mode check
+// call is here. Until cuInit it reports itself uninitialised (so the shim's
+// mode stays undecided); what it reports after is set by the environment:
+// SYMBOLIC_DRIVER_VERSION (default 13000), SYMBOLIC_DRIVER_DEVICES (default
+// 1) and SYMBOLIC_DRIVER_VMM (default 1: devices support virtual memory
+// management).
 #include <cuda.h>
 
+#include <atomic>
+#include <cstdlib>
 #include <cstring>
 
 #undef cuGetProcAddress
 
 #define EXPORT extern "C" __attribute__((visibility("default")))
 
+namespace {
+
+std::atomic<bool> g_initialised{false};
+
+int setting(const char* name, int fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? std::atoi(value) : fallback;
+}
+
+}  // namespace
+
 EXPORT CUresult cuInit(unsigned int) {
+  g_initialised = true;
   return CUDA_SUCCESS;
 }
 EXPORT CUresult cuDriverGetVersion(int* version) {
-  *version = 13000;
+  *version = setting("SYMBOLIC_DRIVER_VERSION", 13000);
   return CUDA_SUCCESS;
 }
-EXPORT CUresult cuDeviceGetCount(int*) {
-  return CUDA_ERROR_NOT_INITIALIZED;
+EXPORT CUresult cuDeviceGetCount(int* count) {
+  if (!g_initialised) return CUDA_ERROR_NOT_INITIALIZED;
+  *count = setting("SYMBOLIC_DRIVER_DEVICES", 1);
+  return CUDA_SUCCESS;
 }
-EXPORT CUresult cuDeviceGet(CUdevice*, int) {
-  return CUDA_ERROR_NOT_INITIALIZED;
+EXPORT CUresult cuDeviceGet(CUdevice* device, int ordinal) {
+  if (!g_initialised) return CUDA_ERROR_NOT_INITIALIZED;
+  if (ordinal < 0 || ordinal >= setting("SYMBOLIC_DRIVER_DEVICES", 1)) {
+    return CUDA_ERROR_INVALID_DEVICE;
+  }
+  *device = ordinal;
+  return CUDA_SUCCESS;
 }
-EXPORT CUresult cuDeviceGetAttribute(int*, CUdevice_attribute, CUdevice) {
-  return CUDA_ERROR_NOT_INITIALIZED;
+EXPORT CUresult cuDeviceGetAttribute(int* value, CUdevice_attribute attribute, CUdevice) {
+  if (!g_initialised) return CUDA_ERROR_NOT_INITIALIZED;
+  if (attribute != CU_DEVICE_ATTRIBUTE_VIRTUAL_MEMORY_MANAGEMENT_SUPPORTED) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  *value = setting("SYMBOLIC_DRIVER_VMM", 1);
+  return CUDA_SUCCESS;
 }
 EXPORT CUresult cuDeviceGetName(char*, int, CUdevice) {
   return CUDA_ERROR_NOT_INITIALIZED;
