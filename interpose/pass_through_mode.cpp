@@ -38,9 +38,15 @@ Mode decide() {
   int count = 0;
   const CUresult counted = api.cuDeviceGetCount(&count);
   if (counted == CUDA_ERROR_NOT_INITIALIZED) return Mode::undetermined;
-  if (counted != CUDA_SUCCESS || count == 0) {
-    log_line("no CUDA device (cuDeviceGetCount returned %d); passing every call through",
-             static_cast<int>(counted));
+  if (counted != CUDA_SUCCESS) {
+    log_line(
+        "no usable CUDA device (cuDeviceGetCount failed with error %d); "
+        "passing every call through",
+        static_cast<int>(counted));
+    return Mode::pass_through;
+  }
+  if (count == 0) {
+    log_line("no CUDA device; passing every call through");
     return Mode::pass_through;
   }
   for (int ordinal = 0; ordinal < count; ++ordinal) {
