@@ -1,5 +1,6 @@
 #include "driver.h"
 
+#include <pthread.h>
 #include <sys/resource.h>
 
 #include <atomic>
@@ -10,6 +11,10 @@ namespace cudasim {
 
 namespace {
 std::atomic<Driver*> g_driver{nullptr};
+// Set in the child of a fork() after cuInit: the device state (worker threads,
+// mappings of the parent's contexts) does not survive fork, so, as with
+// NVIDIA's driver, the child cannot use CUDA.
+std::atomic<bool> g_forked_child{false};
 // 8 TiB of device address space: room for many devices' allocations and for
 // reservations of up to about a TiB each.
 constexpr std::uint64_t kAddressSpace = 8ull << 40;
@@ -20,6 +25,7 @@ Driver::Driver(DriverConfig cfg) : config(std::move(cfg)) {}
 CUresult Driver::init() {
   static std::once_flag once;
   static CUresult result = CUDA_ERROR_NOT_INITIALIZED;
+  if (g_forked_child.load()) return CUDA_ERROR_NOT_INITIALIZED;
   std::call_once(once, [] {
     auto d = std::make_unique<Driver>(config_from_environment());
     if (d->config.devices == 0) {
@@ -49,6 +55,10 @@ CUresult Driver::init() {
     }
     install_fault_guard(d->va.base(), d->va.size());
     g_driver.store(d.release());
+    pthread_atfork(nullptr, nullptr, [] {
+      g_forked_child.store(true);
+      g_driver.store(nullptr);
+    });
     result = CUDA_SUCCESS;
   });
   return result;

@@ -6,7 +6,8 @@
 // newer line of the same name); per_thread_function: what is answered with
 // CU_GET_PROC_ADDRESS_PER_THREAD_DEFAULT_STREAM (the _ptds/_ptsz variant, or
 // the function itself where there is none). The cuGetProcAddress table and
-// the exported-symbol test are generated from it.
+// the exported-symbol test are generated from it. Versions before 3020 get the
+// legacy 32-bit ABI where one exists (api_legacy.cpp).
 #pragma once
 
 // clang-format off
@@ -20,6 +21,7 @@
   X("cuDeviceGet", 2000, cuDeviceGet, cuDeviceGet)                                              \
   X("cuDeviceGetCount", 2000, cuDeviceGetCount, cuDeviceGetCount)                               \
   X("cuDeviceGetName", 2000, cuDeviceGetName, cuDeviceGetName)                                  \
+  X("cuDeviceTotalMem", 2000, cuDeviceTotalMem, cuDeviceTotalMem) \
   X("cuDeviceTotalMem", 3020, cuDeviceTotalMem_v2, cuDeviceTotalMem_v2)                         \
   X("cuDeviceGetAttribute", 2000, cuDeviceGetAttribute, cuDeviceGetAttribute)                   \
   X("cuDeviceGetPCIBusId", 4010, cuDeviceGetPCIBusId, cuDeviceGetPCIBusId)                      \
@@ -60,14 +62,21 @@
   X("cuCtxSetLimit", 3010, cuCtxSetLimit, cuCtxSetLimit)                                        \
   X("cuCtxEnablePeerAccess", 4000, cuCtxEnablePeerAccess, cuCtxEnablePeerAccess)                \
   X("cuCtxDisablePeerAccess", 4000, cuCtxDisablePeerAccess, cuCtxDisablePeerAccess)             \
+  X("cuMemGetInfo", 2000, cuMemGetInfo, cuMemGetInfo) \
   X("cuMemGetInfo", 3020, cuMemGetInfo_v2, cuMemGetInfo_v2)                                     \
+  X("cuMemAlloc", 2000, cuMemAlloc, cuMemAlloc) \
   X("cuMemAlloc", 3020, cuMemAlloc_v2, cuMemAlloc_v2)                                           \
+  X("cuMemAllocPitch", 2000, cuMemAllocPitch, cuMemAllocPitch) \
   X("cuMemAllocPitch", 3020, cuMemAllocPitch_v2, cuMemAllocPitch_v2)                            \
+  X("cuMemFree", 2000, cuMemFree, cuMemFree) \
   X("cuMemFree", 3020, cuMemFree_v2, cuMemFree_v2)                                              \
+  X("cuMemGetAddressRange", 2000, cuMemGetAddressRange, cuMemGetAddressRange) \
   X("cuMemGetAddressRange", 3020, cuMemGetAddressRange_v2, cuMemGetAddressRange_v2)             \
+  X("cuMemAllocHost", 2000, cuMemAllocHost, cuMemAllocHost) \
   X("cuMemAllocHost", 3020, cuMemAllocHost_v2, cuMemAllocHost_v2)                               \
   X("cuMemFreeHost", 2000, cuMemFreeHost, cuMemFreeHost)                                        \
   X("cuMemHostAlloc", 2020, cuMemHostAlloc, cuMemHostAlloc)                                     \
+  X("cuMemHostGetDevicePointer", 2000, cuMemHostGetDevicePointer, cuMemHostGetDevicePointer) \
   X("cuMemHostGetDevicePointer", 3020, cuMemHostGetDevicePointer_v2, cuMemHostGetDevicePointer_v2) \
   X("cuMemHostGetFlags", 2030, cuMemHostGetFlags, cuMemHostGetFlags)                            \
   X("cuMemHostRegister", 4000, cuMemHostRegister, cuMemHostRegister)                            \
@@ -93,11 +102,17 @@
   X("cuMemcpyAsync", 4000, cuMemcpyAsync, cuMemcpyAsync_ptsz)                                   \
   X("cuMemcpyPeer", 4000, cuMemcpyPeer, cuMemcpyPeer_ptds)                                      \
   X("cuMemcpyPeerAsync", 4000, cuMemcpyPeerAsync, cuMemcpyPeerAsync_ptsz)                       \
+  X("cuMemcpyHtoD", 2000, cuMemcpyHtoD, cuMemcpyHtoD) \
   X("cuMemcpyHtoD", 3020, cuMemcpyHtoD_v2, cuMemcpyHtoD_v2_ptds)                                \
+  X("cuMemcpyDtoH", 2000, cuMemcpyDtoH, cuMemcpyDtoH) \
   X("cuMemcpyDtoH", 3020, cuMemcpyDtoH_v2, cuMemcpyDtoH_v2_ptds)                                \
+  X("cuMemcpyDtoD", 2000, cuMemcpyDtoD, cuMemcpyDtoD) \
   X("cuMemcpyDtoD", 3020, cuMemcpyDtoD_v2, cuMemcpyDtoD_v2_ptds)                                \
+  X("cuMemcpyHtoDAsync", 2000, cuMemcpyHtoDAsync, cuMemcpyHtoDAsync) \
   X("cuMemcpyHtoDAsync", 3020, cuMemcpyHtoDAsync_v2, cuMemcpyHtoDAsync_v2_ptsz)                 \
+  X("cuMemcpyDtoHAsync", 2000, cuMemcpyDtoHAsync, cuMemcpyDtoHAsync) \
   X("cuMemcpyDtoHAsync", 3020, cuMemcpyDtoHAsync_v2, cuMemcpyDtoHAsync_v2_ptsz)                 \
+  X("cuMemcpyDtoDAsync", 2000, cuMemcpyDtoDAsync, cuMemcpyDtoDAsync) \
   X("cuMemcpyDtoDAsync", 3020, cuMemcpyDtoDAsync_v2, cuMemcpyDtoDAsync_v2_ptsz)                 \
   X("cuMemcpy2D", 3020, cuMemcpy2D_v2, cuMemcpy2D_v2_ptds)                                      \
   X("cuMemcpy2DUnaligned", 3020, cuMemcpy2DUnaligned_v2, cuMemcpy2DUnaligned_v2_ptds)           \
@@ -106,11 +121,17 @@
   X("cuMemcpy3DAsync", 3020, cuMemcpy3DAsync_v2, cuMemcpy3DAsync_v2_ptsz)                       \
   X("cuMemcpy3DPeer", 4000, cuMemcpy3DPeer, cuMemcpy3DPeer_ptds)                                \
   X("cuMemcpy3DPeerAsync", 4000, cuMemcpy3DPeerAsync, cuMemcpy3DPeerAsync_ptsz)                 \
+  X("cuMemsetD8", 2000, cuMemsetD8, cuMemsetD8) \
   X("cuMemsetD8", 3020, cuMemsetD8_v2, cuMemsetD8_v2_ptds)                                      \
+  X("cuMemsetD16", 2000, cuMemsetD16, cuMemsetD16) \
   X("cuMemsetD16", 3020, cuMemsetD16_v2, cuMemsetD16_v2_ptds)                                   \
+  X("cuMemsetD32", 2000, cuMemsetD32, cuMemsetD32) \
   X("cuMemsetD32", 3020, cuMemsetD32_v2, cuMemsetD32_v2_ptds)                                   \
+  X("cuMemsetD2D8", 2000, cuMemsetD2D8, cuMemsetD2D8) \
   X("cuMemsetD2D8", 3020, cuMemsetD2D8_v2, cuMemsetD2D8_v2_ptds)                                \
+  X("cuMemsetD2D16", 2000, cuMemsetD2D16, cuMemsetD2D16) \
   X("cuMemsetD2D16", 3020, cuMemsetD2D16_v2, cuMemsetD2D16_v2_ptds)                             \
+  X("cuMemsetD2D32", 2000, cuMemsetD2D32, cuMemsetD2D32) \
   X("cuMemsetD2D32", 3020, cuMemsetD2D32_v2, cuMemsetD2D32_v2_ptds)                             \
   X("cuMemsetD8Async", 3020, cuMemsetD8Async, cuMemsetD8Async_ptsz)                             \
   X("cuMemsetD16Async", 3020, cuMemsetD16Async, cuMemsetD16Async_ptsz)                          \

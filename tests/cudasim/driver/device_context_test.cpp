@@ -1,4 +1,7 @@
 // Devices, primary and user contexts, error names.
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cstring>
 #include <string>
 #include <thread>
@@ -138,4 +141,21 @@ TEST(Errors, NamesAndStrings) {
   ASSERT_CU(cuGetErrorString(CUDA_ERROR_OUT_OF_MEMORY, &s));
   EXPECT_STREQ(s, "out of memory");
   EXPECT_EQ(cuGetErrorName(static_cast<CUresult>(123456), &s), CUDA_ERROR_INVALID_VALUE);
+}
+
+TEST(Fork, ChildOfAnInitializedProcessCannotUseCuda) {
+  ASSERT_CU(cuInit(0));
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    int n = 0;
+    const bool ok = cuInit(0) == CUDA_ERROR_NOT_INITIALIZED &&
+                    cuDeviceGetCount(&n) == CUDA_ERROR_NOT_INITIALIZED;
+    _exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  int n = 0;
+  EXPECT_CU(cuDeviceGetCount(&n));  // the parent is unaffected
 }

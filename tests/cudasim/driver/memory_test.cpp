@@ -1,4 +1,6 @@
 // cuMemAlloc and friends: capacity, errors, pinned host memory, attributes.
+#include <dlfcn.h>
+
 #include <vector>
 
 #include "driver_test_util.h"
@@ -157,4 +159,18 @@ TEST_F(Memory, StreamOrderedAllocFree) {
   EXPECT_EQ(cuPointerGetAttribute(&type, CU_POINTER_ATTRIBUTE_MEMORY_TYPE, p),
             CUDA_ERROR_INVALID_VALUE);
   ASSERT_CU(cuStreamDestroy(s));
+}
+
+TEST_F(Memory, LegacyAbiCannotReturnDeviceAddresses) {
+  // The pre-3.2 cuMemAlloc returns a 32-bit pointer; device addresses do not
+  // fit, so it fails without leaking the allocation.
+  using V1Alloc = CUresult (*)(unsigned int*, unsigned int);
+  auto v1 = reinterpret_cast<V1Alloc>(dlsym(RTLD_DEFAULT, "cuMemAlloc"));
+  ASSERT_NE(v1, nullptr);
+  size_t free0 = 0, free1 = 0, total = 0;
+  ASSERT_CU(cuMemGetInfo(&free0, &total));
+  unsigned int p = 0;
+  EXPECT_EQ(v1(&p, 1 << 20), CUDA_ERROR_NOT_SUPPORTED);
+  ASSERT_CU(cuMemGetInfo(&free1, &total));
+  EXPECT_EQ(free1, free0);
 }

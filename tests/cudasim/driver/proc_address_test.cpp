@@ -30,6 +30,10 @@ void* sym(const char* name) {
 TEST(ProcAddress, VersionedNames) {
   EXPECT_EQ(lookup("cuMemAlloc", 13000), sym("cuMemAlloc_v2"));
   EXPECT_EQ(lookup("cuMemAlloc", 3020), sym("cuMemAlloc_v2"));
+  // Before 3.2: the legacy 32-bit ABI under the plain name.
+  EXPECT_EQ(lookup("cuMemAlloc", 2000), sym("cuMemAlloc"));
+  EXPECT_NE(sym("cuMemAlloc"), sym("cuMemAlloc_v2"));
+  EXPECT_EQ(lookup("cuMemcpyHtoD", 2000), sym("cuMemcpyHtoD"));
   EXPECT_EQ(lookup("cuCtxCreate", 13000), sym("cuCtxCreate_v4"));
   EXPECT_EQ(lookup("cuCtxCreate", 11040), sym("cuCtxCreate_v3"));
   EXPECT_EQ(lookup("cuCtxCreate", 3020), sym("cuCtxCreate_v2"));
