@@ -128,13 +128,15 @@ class Reader {
   // are errors.
   bool mapping(const YamlNode& node, const std::string& path, const Keys& keys) {
     std::map<std::string, int> seen;  // key -> line of its first appearance
-    for (const auto& [key_node, value] : node.entries) {
+    for (const detail::YamlEntry& entry : node.entries) {
+      const YamlNode& key_node = entry.key;
+      const YamlNode& value = entry.value;
       if (key_node.kind != YamlNode::Kind::scalar) {
         return fail(key_node, path, "keys must be plain words, not " + describe(key_node));
       }
       const std::string key = join_key(path, key_node.scalar);
-      const auto it = std::find_if(keys.begin(), keys.end(), [&](const auto& entry) {
-        return entry.first == key_node.scalar;
+      const auto it = std::find_if(keys.begin(), keys.end(), [&](const auto& known) {
+        return known.first == key_node.scalar;
       });
       if (it == keys.end()) return fail(key_node, key, unknown_key(key_node.scalar, keys));
       if (const auto [first, inserted] = seen.emplace(key_node.scalar, key_node.line); !inserted) {
@@ -266,10 +268,10 @@ class Reader {
 // Whether a file that failed to load asked for strict mode.
 bool strict_in_tree(const YamlNode& root) {
   if (root.kind != YamlNode::Kind::mapping) return false;
-  for (const auto& [key, value] : root.entries) {
-    if (key.kind != YamlNode::Kind::scalar || key.scalar != "strict") continue;
-    if (value.kind != YamlNode::Kind::scalar) return false;
-    const Checked<bool> checked = detail::check_bool(value.scalar);
+  for (const detail::YamlEntry& entry : root.entries) {
+    if (entry.key.kind != YamlNode::Kind::scalar || entry.key.scalar != "strict") continue;
+    if (entry.value.kind != YamlNode::Kind::scalar) return false;
+    const Checked<bool> checked = detail::check_bool(entry.value.scalar);
     return std::holds_alternative<bool>(checked) && std::get<bool>(checked);
   }
   return false;

@@ -93,7 +93,7 @@ class TreeBuilder final : public YAML::EventHandler {
         node.line = parent.key->line;
         node.column = parent.key->column;
       }
-      parent.node.entries.emplace_back(std::move(*parent.key), std::move(node));
+      parent.node.entries.push_back(YamlEntry{std::move(*parent.key), std::move(node)});
       parent.key.reset();
     }
   }

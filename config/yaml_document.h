@@ -5,22 +5,28 @@
 
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "gpuswap/config/result.h"
 
 namespace gpuswap::config::detail {
 
+struct YamlEntry;
+
 struct YamlNode {
   enum class Kind { null, scalar, sequence, mapping };
   Kind kind = Kind::null;
   int line = 0;
   int column = 0;
-  std::string scalar;                                  // Kind::scalar
-  bool quoted = false;                                 // Kind::scalar written in quotes
-  std::vector<YamlNode> items;                         // Kind::sequence
-  std::vector<std::pair<YamlNode, YamlNode>> entries;  // Kind::mapping, in file order
+  std::string scalar;              // Kind::scalar
+  bool quoted = false;             // Kind::scalar written in quotes
+  std::vector<YamlNode> items;     // Kind::sequence
+  std::vector<YamlEntry> entries;  // Kind::mapping, in file order
+};
+
+struct YamlEntry {
+  YamlNode key;
+  YamlNode value;
 };
 
 // Parses one YAML document. An empty text gives a null node. A syntax error

@@ -21,10 +21,10 @@ std::uint64_t bytes_of(std::string_view text) {
 
 TEST(Size, BinaryUnitsArePowersOf1024) {
   EXPECT_EQ(bytes_of("7B"), 7u);
-  EXPECT_EQ(bytes_of("3KiB"), 3u * 1024);
+  EXPECT_EQ(bytes_of("3KiB"), 3ull * 1024);
   EXPECT_EQ(bytes_of("512MiB"), 512 * kMiB);
   EXPECT_EQ(bytes_of("12GiB"), 12 * kGiB);
-  EXPECT_EQ(bytes_of("2TiB"), 2 * 1024 * kGiB);
+  EXPECT_EQ(bytes_of("2TiB"), 2048 * kGiB);
 }
 
 TEST(Size, DecimalUnitsArePowersOf1000) {
@@ -101,13 +101,13 @@ TEST(Size, RejectsMalformedText) {
 
 TEST(Size, ToStringIsExactAndRoundTrips) {
   EXPECT_EQ(format_bytes(2 * kMiB), "2MiB");
-  EXPECT_EQ(format_bytes(1536 * 1024), "1536KiB");
+  EXPECT_EQ(format_bytes(1536ull * 1024), "1536KiB");
   EXPECT_EQ(format_bytes(100), "100B");
   EXPECT_EQ(format_bytes(0), "0B");
-  EXPECT_EQ(format_bytes(3 * 1024 * kGiB), "3TiB");
+  EXPECT_EQ(format_bytes(3072 * kGiB), "3TiB");
   EXPECT_EQ(to_string(Size::percent(70)), "70%");
   EXPECT_EQ(to_string(Size::percent(12.5)), "12.5%");
-  for (const Size size : {Size::bytes(12 * kGiB), Size::bytes(12345), Size::bytes(1536 * 1024),
+  for (const Size size : {Size::bytes(12 * kGiB), Size::bytes(12345), Size::bytes(1536ull * 1024),
                           Size::percent(12.5), Size::percent(100)}) {
     EXPECT_EQ(parse_size(to_string(size)), size) << to_string(size);
   }
