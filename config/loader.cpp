@@ -7,7 +7,6 @@
 #include <fstream>
 #include <functional>
 #include <map>
-#include <sstream>
 #include <utility>
 #include <variant>
 
@@ -324,16 +323,24 @@ Result<Config> load_config_string(std::string_view yaml, std::string_view source
 }
 
 Result<Config> load_config_file(const std::string& path) {
+  // A policy file is a few lines; the cap keeps a path like /dev/zero from
+  // eating the application's memory.
+  constexpr std::size_t kMaxBytes = 1 << 20;
   try {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) return Error{path, 0, 0, "", "is a directory"};
     std::ifstream file(path, std::ios::binary);
-    if (!file)
+    if (!file) {
       return Error{path, 0, 0, "", std::string("cannot be opened: ") + std::strerror(errno)};
-    std::ostringstream text;
-    text << file.rdbuf();
+    }
+    std::string text(kMaxBytes + 1, '\0');
+    file.read(text.data(), static_cast<std::streamsize>(text.size()));
     if (file.bad()) return Error{path, 0, 0, "", "cannot be read"};
-    return load_config_string(text.str(), path);
+    text.resize(static_cast<std::size_t>(file.gcount()));
+    if (text.size() > kMaxBytes) {
+      return Error{path, 0, 0, "", "is larger than 1MiB; a policy file is a few lines of YAML"};
+    }
+    return load_config_string(text, path);
   } catch (const std::exception& e) {
     return Error{path, 0, 0, "", std::string("cannot be read: ") + e.what()};
   }

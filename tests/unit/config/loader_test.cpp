@@ -362,6 +362,21 @@ TEST_F(LoaderFile, MissingFileAndDirectoryAreErrors) {
   EXPECT_EQ(directory.error().to_string(), dir_.string() + ": is a directory");
 }
 
+TEST_F(LoaderFile, EndlessFilesAreRefused) {
+  const Result<Config> zero = load_config_file("/dev/zero");
+  ASSERT_FALSE(zero.ok());
+  EXPECT_EQ(zero.error().to_string(),
+            "/dev/zero: is larger than 1MiB; a policy file is a few lines of YAML");
+  std::string big = "# padding\n";
+  while (big.size() <= (1u << 20)) big += big;
+  const Result<Config> large = load_config_file(write("large.yaml", big));
+  ASSERT_FALSE(large.ok());
+  EXPECT_NE(large.error().message.find("larger than 1MiB"), std::string::npos);
+  // Just under the cap still loads.
+  const Result<Config> fits = load_config_file(write("fits.yaml", big.substr(0, 1u << 20)));
+  EXPECT_TRUE(fits.ok()) << fits.error().to_string();
+}
+
 TEST(SamplePolicies, DefaultFileSpellsOutTheDefaults) {
   const Result<Config> result = load_config_file(GPUSWAP_POLICY_EXAMPLES_DIR "/default.yaml");
   ASSERT_TRUE(result.ok()) << result.error().to_string();
