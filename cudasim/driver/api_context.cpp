@@ -174,7 +174,7 @@ CUDASIM_API CUresult cuDeviceGetAttribute(int* pi, CUdevice_attribute attrib, CU
     Device* device = nullptr;
     if (CUresult rc = get_device(dev, &d, &device); rc != CUDA_SUCCESS) return rc;
     if (pi == nullptr) return CUDA_ERROR_INVALID_VALUE;
-    return device->attribute(attrib, pi);
+    return device->attribute(enum_value(attrib), pi);
   });
 }
 
@@ -468,7 +468,7 @@ CUDASIM_API CUresult cuCtxGetLimit(size_t* pvalue, CUlimit limit) {
     Context* ctx = nullptr;
     if (CUresult rc = get_context(&d, &ctx); rc != CUDA_SUCCESS) return rc;
     if (pvalue == nullptr) return CUDA_ERROR_INVALID_VALUE;
-    switch (limit) {
+    switch (enum_value(limit)) {
       case CU_LIMIT_STACK_SIZE:
         *pvalue = 1024;
         break;
@@ -500,8 +500,9 @@ CUDASIM_API CUresult cuCtxSetLimit(CUlimit limit, size_t value) {
     Context* ctx = nullptr;
     if (CUresult rc = get_context(&d, &ctx); rc != CUDA_SUCCESS) return rc;
     (void)value;
-    return limit >= CU_LIMIT_STACK_SIZE && limit < CU_LIMIT_MAX ? CUDA_SUCCESS
-                                                                : CUDA_ERROR_UNSUPPORTED_LIMIT;
+    return enum_value(limit) >= CU_LIMIT_STACK_SIZE && enum_value(limit) < CU_LIMIT_MAX
+               ? CUDA_SUCCESS
+               : CUDA_ERROR_UNSUPPORTED_LIMIT;
   });
 }
 

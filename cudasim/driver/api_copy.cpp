@@ -145,9 +145,9 @@ CUresult peer(CUdeviceptr dst, CUcontext dstCtx, CUdeviceptr src, CUcontext srcC
 }
 
 // One side of a 2D/3D copy: where its first byte is.
-CUresult side_of(Driver* d, CUmemorytype type, const void* host, CUdeviceptr dev, CUarray array,
-                 Side* out) {
-  switch (type) {
+CUresult side_of(Driver* d, const CUmemorytype& type, const void* host, CUdeviceptr dev,
+                 CUarray array, Side* out) {
+  switch (enum_value(type)) {
     case CU_MEMORYTYPE_HOST:
       out->device = false;
       out->addr = reinterpret_cast<std::uintptr_t>(host);

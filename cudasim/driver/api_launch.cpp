@@ -174,7 +174,8 @@ CUDASIM_API CUresult cuFuncGetAttribute(int* pi, CUfunction_attribute attrib, CU
     if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
     if (pi == nullptr) return CUDA_ERROR_INVALID_VALUE;
     if (d->function(hfunc) == nullptr) return CUDA_ERROR_INVALID_HANDLE;
-    switch (attrib) {
+    const int a = enum_value(attrib);
+    switch (a) {
       case CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK:
         *pi = 1024;
         break;
@@ -189,7 +190,7 @@ CUDASIM_API CUresult cuFuncGetAttribute(int* pi, CUfunction_attribute attrib, CU
         *pi = 32;
         break;
       default:
-        if (attrib < 0 || attrib >= CU_FUNC_ATTRIBUTE_MAX) return CUDA_ERROR_INVALID_VALUE;
+        if (a < 0 || a >= CU_FUNC_ATTRIBUTE_MAX) return CUDA_ERROR_INVALID_VALUE;
         *pi = 0;
     }
     return CUDA_SUCCESS;
@@ -201,7 +202,8 @@ CUDASIM_API CUresult cuFuncSetAttribute(CUfunction hfunc, CUfunction_attribute a
     Driver* d = nullptr;
     if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
     if (d->function(hfunc) == nullptr) return CUDA_ERROR_INVALID_HANDLE;
-    if (attrib < 0 || attrib >= CU_FUNC_ATTRIBUTE_MAX || value < 0) return CUDA_ERROR_INVALID_VALUE;
+    if (enum_value(attrib) < 0 || enum_value(attrib) >= CU_FUNC_ATTRIBUTE_MAX || value < 0)
+      return CUDA_ERROR_INVALID_VALUE;
     return CUDA_SUCCESS;
   });
 }

@@ -17,7 +17,7 @@ CUresult alloc(CUdeviceptr* dptr, size_t bytes, bool managed) {
 }
 
 // Host pointer attributes of pinned memory; device ones of device memory.
-CUresult pointer_attribute(Driver* d, void* data, CUpointer_attribute attribute, CUdeviceptr ptr) {
+CUresult pointer_attribute(Driver* d, void* data, int attribute, CUdeviceptr ptr) {
   Context* cur = current_context();
   const int asking = cur != nullptr ? cur->device()->ordinal() : 0;
   PointerInfo info;
@@ -99,16 +99,16 @@ CUresult pointer_attribute(Driver* d, void* data, CUpointer_attribute attribute,
 }
 
 CUresult check_location(Driver* d, const CUmemLocation& loc) {
-  if (loc.type != CU_MEM_LOCATION_TYPE_DEVICE) return CUDA_ERROR_INVALID_VALUE;
+  if (enum_value(loc.type) != CU_MEM_LOCATION_TYPE_DEVICE) return CUDA_ERROR_INVALID_VALUE;
   return d->device(loc.id) != nullptr ? CUDA_SUCCESS : CUDA_ERROR_INVALID_DEVICE;
 }
 
 CUresult check_prop(Driver* d, const CUmemAllocationProp* prop) {
   if (prop == nullptr) return CUDA_ERROR_INVALID_VALUE;
-  if (prop->type != CU_MEM_ALLOCATION_TYPE_PINNED) return CUDA_ERROR_INVALID_VALUE;
+  if (enum_value(prop->type) != CU_MEM_ALLOCATION_TYPE_PINNED) return CUDA_ERROR_INVALID_VALUE;
   if (CUresult rc = check_location(d, prop->location); rc != CUDA_SUCCESS) return rc;
-  if (prop->requestedHandleTypes != CU_MEM_HANDLE_TYPE_NONE &&
-      prop->requestedHandleTypes != CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR) {
+  if (enum_value(prop->requestedHandleTypes) != CU_MEM_HANDLE_TYPE_NONE &&
+      enum_value(prop->requestedHandleTypes) != CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR) {
     return CUDA_ERROR_NOT_SUPPORTED;
   }
   return CUDA_SUCCESS;
@@ -281,7 +281,7 @@ CUDASIM_API CUresult cuPointerGetAttribute(void* data, CUpointer_attribute attri
     Driver* d = nullptr;
     if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
     if (data == nullptr) return CUDA_ERROR_INVALID_VALUE;
-    return pointer_attribute(d, data, attribute, ptr);
+    return pointer_attribute(d, data, enum_value(attribute), ptr);
   });
 }
 
@@ -295,11 +295,12 @@ CUDASIM_API CUresult cuPointerGetAttributes(unsigned int numAttributes,
       return CUDA_ERROR_INVALID_VALUE;
     for (unsigned i = 0; i < numAttributes; ++i) {
       if (data[i] == nullptr) return CUDA_ERROR_INVALID_VALUE;
-      const CUresult rc = pointer_attribute(d, data[i], attributes[i], ptr);
+      const int attr = enum_value(attributes[i]);
+      const CUresult rc = pointer_attribute(d, data[i], attr, ptr);
       if (rc == CUDA_SUCCESS) continue;
       // Unlike cuPointerGetAttribute, an unknown pointer is not an error
       // here: memory type 0, context NULL, and so on.
-      switch (attributes[i]) {
+      switch (attr) {
         case CU_POINTER_ATTRIBUTE_CONTEXT:
           *static_cast<CUcontext*>(data[i]) = nullptr;
           break;
@@ -335,7 +336,7 @@ CUDASIM_API CUresult cuPointerGetAttributes(unsigned int numAttributes,
         case CU_POINTER_ATTRIBUTE_P2P_TOKENS:
           return CUDA_ERROR_INVALID_VALUE;
         default:
-          if (attributes[i] > CU_POINTER_ATTRIBUTE_IS_HW_DECOMPRESS_CAPABLE)
+          if (attr <= 0 || attr > CU_POINTER_ATTRIBUTE_IS_HW_DECOMPRESS_CAPABLE)
             return CUDA_ERROR_INVALID_VALUE;
           *static_cast<int*>(data[i]) = 0;
       }
@@ -393,8 +394,8 @@ CUDASIM_API CUresult cuMemGetAllocationGranularity(size_t* granularity,
     if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
     if (granularity == nullptr) return CUDA_ERROR_INVALID_VALUE;
     if (CUresult rc = check_prop(d, prop); rc != CUDA_SUCCESS) return rc;
-    if (option != CU_MEM_ALLOC_GRANULARITY_MINIMUM &&
-        option != CU_MEM_ALLOC_GRANULARITY_RECOMMENDED) {
+    if (enum_value(option) != CU_MEM_ALLOC_GRANULARITY_MINIMUM &&
+        enum_value(option) != CU_MEM_ALLOC_GRANULARITY_RECOMMENDED) {
       return CUDA_ERROR_INVALID_VALUE;
     }
     *granularity = kGranularity;

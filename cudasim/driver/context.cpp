@@ -1,13 +1,26 @@
 #include "context.h"
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 
 namespace cudasim {
 
 namespace {
+
 thread_local std::vector<Context*> t_stack;
-}
+
+// The contexts in which this thread has a per-thread default stream. Contexts
+// are never freed (destroyed ones stay allocated), so the pointers stay valid.
+struct PerThreadStreams {
+  std::vector<Context*> contexts;
+  ~PerThreadStreams() {
+    for (Context* c : contexts) c->retire_per_thread_stream(std::this_thread::get_id());
+  }
+};
+thread_local PerThreadStreams t_per_thread;
+
+}  // namespace
 
 Context* current_context() {
   return t_stack.empty() ? nullptr : t_stack.back();
@@ -92,8 +105,21 @@ std::shared_ptr<Stream> Context::per_thread_stream() {
   std::lock_guard lock(mu_);
   if (!active_.load()) return nullptr;
   auto& s = per_thread_[std::this_thread::get_id()];
-  if (!s) s = std::make_shared<Stream>(this, Stream::Kind::kPerThread, 0, 0);
+  if (!s) {
+    s = std::make_shared<Stream>(this, Stream::Kind::kPerThread, 0, 0);
+    auto& mine = t_per_thread.contexts;
+    if (std::find(mine.begin(), mine.end(), this) == mine.end()) mine.push_back(this);
+  }
   return s;
+}
+
+void Context::retire_per_thread_stream(std::thread::id tid) {
+  std::lock_guard lock(mu_);
+  auto it = per_thread_.find(tid);
+  if (it == per_thread_.end()) return;
+  it->second->retire();
+  retiring_.push_back(std::move(it->second));
+  per_thread_.erase(it);
 }
 
 std::shared_ptr<Stream> Context::create_stream(unsigned flags, int priority) {

@@ -45,6 +45,9 @@ class Context {
 
   std::shared_ptr<Stream> legacy_stream();
   std::shared_ptr<Stream> per_thread_stream();
+  // The calling thread is exiting: its per-thread stream finishes its work in
+  // the background, then goes away.
+  void retire_per_thread_stream(std::thread::id tid);
   std::shared_ptr<Stream> create_stream(unsigned flags, int priority);
   // The stream finishes its work in the background, then goes away.
   void destroy_stream(const std::shared_ptr<Stream>& s);

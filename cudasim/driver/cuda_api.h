@@ -13,3 +13,18 @@
 // cuda.h declares; the attribute makes it explicit where it is defined).
 #define CUDASIM_EXPORT __attribute__((visibility("default")))
 #define CUDASIM_API extern "C" CUDASIM_EXPORT
+
+#ifdef __cplusplus
+#include <cstring>
+
+// The integer a caller passed for an enum-typed argument or field. Callers
+// may pass any value, and reading one that names no enumerator as the enum
+// type is undefined behaviour, so enums are read as integers before checking.
+template <typename E>
+inline int enum_value(const E& e) {
+  static_assert(sizeof(E) == sizeof(int));
+  int v;
+  std::memcpy(&v, &e, sizeof v);
+  return v;
+}
+#endif

@@ -27,7 +27,7 @@ bool Device::charge(std::uint64_t bytes) {
   return true;
 }
 
-CUresult Device::attribute(CUdevice_attribute attr, int* value) const {
+CUresult Device::attribute(int attr, int* value) const {
   unsigned bus = 0;
   unsigned domain = 0, dev = 0, fn = 0;
   std::sscanf(pci_bus_id_.c_str(), "%x:%x:%x.%x", &domain, &bus, &dev, &fn);

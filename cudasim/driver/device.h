@@ -32,7 +32,7 @@ class Device {
   void uncharge(std::uint64_t bytes) { used_.fetch_sub(bytes); }
 
   // CU_DEVICE_ATTRIBUTE_* values; CUDA_ERROR_INVALID_VALUE for unknown ones.
-  CUresult attribute(CUdevice_attribute attr, int* value) const;
+  CUresult attribute(int attr, int* value) const;
 
   // The device's primary context (owned by the driver, never destroyed).
   Context* primary = nullptr;

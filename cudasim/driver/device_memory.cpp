@@ -222,11 +222,11 @@ CUresult DeviceMemory::set_access(CUdeviceptr ptr, std::uint64_t size, const CUm
     return CUDA_ERROR_INVALID_VALUE;
   }
   for (std::size_t i = 0; i < count; ++i) {
-    if (desc[i].location.type != CU_MEM_LOCATION_TYPE_DEVICE || desc[i].location.id < 0 ||
-        desc[i].location.id >= ndevices) {
+    if (enum_value(desc[i].location.type) != CU_MEM_LOCATION_TYPE_DEVICE ||
+        desc[i].location.id < 0 || desc[i].location.id >= ndevices) {
       return CUDA_ERROR_INVALID_DEVICE;
     }
-    const auto f = desc[i].flags;
+    const int f = enum_value(desc[i].flags);
     if (f != CU_MEM_ACCESS_FLAGS_PROT_NONE && f != CU_MEM_ACCESS_FLAGS_PROT_READ &&
         f != CU_MEM_ACCESS_FLAGS_PROT_READWRITE) {
       return CUDA_ERROR_INVALID_VALUE;
@@ -242,7 +242,7 @@ CUresult DeviceMemory::set_access(CUdeviceptr ptr, std::uint64_t size, const CUm
     for (std::uintptr_t g = lo; g < hi; g += kGranularity) {
       auto& a = m.access[(g - it->first) / kGranularity];
       for (std::size_t i = 0; i < count; ++i)
-        a[desc[i].location.id] = static_cast<std::uint8_t>(desc[i].flags);
+        a[desc[i].location.id] = static_cast<std::uint8_t>(enum_value(desc[i].flags));
       if (mprotect(reinterpret_cast<void*>(g), kGranularity, prot_of(a)) != 0)
         return CUDA_ERROR_UNKNOWN;
     }

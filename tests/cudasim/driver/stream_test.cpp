@@ -216,3 +216,25 @@ TEST_F(Streams, EventTiming) {
   ASSERT_CU(cuEventDestroy(never));
   ASSERT_CU(cuStreamDestroy(s));
 }
+
+TEST_F(Streams, PerThreadStreamWorkOutlivesItsThread) {
+  void* memset_ptsz = nullptr;
+  ASSERT_CU(cuGetProcAddress("cuMemsetD32Async", &memset_ptsz, 13000,
+                             CU_GET_PROC_ADDRESS_PER_THREAD_DEFAULT_STREAM, nullptr));
+  CUdeviceptr x = 0;
+  ASSERT_CU(cuMemAlloc(&x, 64));
+  ASSERT_CU(cuMemsetD32(x, 0, 16));
+  CUfunction slow = function("slow_fill");
+  std::thread([&] {
+    ASSERT_CU(cuCtxSetCurrent(ctx_));
+    ASSERT_CU(slow_fill(slow, x, 16, 2, 60, CU_STREAM_PER_THREAD));
+    ASSERT_CU(reinterpret_cast<decltype(&cuMemsetD32Async)>(memset_ptsz)(x, 3, 8, nullptr));
+  }).join();
+  // The thread is gone; its stream's work still completes, in order, and the
+  // context still waits for it.
+  ASSERT_CU(cuCtxSynchronize());
+  const std::vector<int> v = read(x, 16);
+  EXPECT_EQ(v[0], 3);
+  EXPECT_EQ(v[7], 3);
+  EXPECT_EQ(v[8], 2);
+}
