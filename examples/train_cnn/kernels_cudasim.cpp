@@ -104,7 +104,7 @@ cudaError_t launch(const void* symbol, unsigned blocks, void** args, cudaStream_
 bool prepare_kernels(std::string& why) {
   // The driver exports cudasimRegisterKernel, the runtime cudasimRegisterFunction;
   // both are found at run time so that this program links like any CUDA program.
-  void* driver = dlopen("libcuda.so.1", RTLD_NOW | RTLD_GLOBAL);
+  void* driver = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
   if (driver == nullptr) {
     why = std::string("cannot load libcuda.so.1: ") + dlerror();
     return false;

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <string_view>
 #include <system_error>
 
@@ -56,6 +57,13 @@ bool consistent(const Options& options, std::string& error) {
   if (options.image % shrink != 0) {
     error = "--image " + std::to_string(options.image) + " must be divisible by 2^" +
             std::to_string(options.widths.size()) + " (one 2x2 pooling per block)";
+    return false;
+  }
+  // Element counts and cuDNN's dimensions are ints; keep every tensor within them.
+  long long widest = options.channels;
+  for (const int w : options.widths) widest = w > widest ? w : widest;
+  if (widest * options.batch * options.image * options.image > std::numeric_limits<int>::max()) {
+    error = "the batch, image size and widths give a tensor of more than 2^31 elements";
     return false;
   }
   if (!(options.lr > 0.0f)) {

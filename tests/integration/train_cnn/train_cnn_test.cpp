@@ -130,9 +130,13 @@ TEST(TrainCnn, TripleBatchRunsOutOfMemoryCleanly) {
 }
 
 TEST(TrainCnn, BadCommandLineIsAUsageError) {
-  const std::vector<std::vector<std::string>> bad{{"--batch", "0"},  {"--widths", "16,x"},
-                                                  {"--image", "30"}, {"--bogus"},
-                                                  {"--steps"},       {"--lr", "-1"}};
+  const std::vector<std::vector<std::string>> bad{{"--batch", "0"},
+                                                  {"--widths", "16,x"},
+                                                  {"--image", "30"},
+                                                  {"--bogus"},
+                                                  {"--steps"},
+                                                  {"--lr", "-1"},
+                                                  {"--batch", "65536", "--image", "4096"}};
   for (const auto& args : bad) {
     const Result result = train(args);
     ASSERT_TRUE(result.run.exited);
@@ -140,6 +144,9 @@ TEST(TrainCnn, BadCommandLineIsAUsageError) {
     EXPECT_NE(result.run.err.find("usage: train_cnn"), std::string::npos) << args[0];
     EXPECT_TRUE(result.steps.empty()) << args[0];
   }
+  const Result help = train({"--help"});
+  EXPECT_EQ(help.run.exit_code, 0);
+  EXPECT_NE(help.run.out.find("--caching-allocator"), std::string::npos);
 }
 
 }  // namespace
