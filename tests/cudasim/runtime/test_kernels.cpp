@@ -14,6 +14,7 @@ const char kFill = 0;
 const char kAxpy = 0;
 const char kStamp = 0;
 const char kStore = 0;
+const char kHold = 0;
 const char kMissing = 0;
 
 namespace {
@@ -49,6 +50,13 @@ void store(const cudasimLaunch*, void** args) {
   *cudasim::arg<float*>(args, 0) = cudasim::arg<float>(args, 1);
 }
 
+void hold(const cudasimLaunch*, void** args) {
+  const auto* release = cudasim::arg<const int*>(args, 0);
+  while (__atomic_load_n(release, __ATOMIC_ACQUIRE) == 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
 template <typename... Args>
 int add(cudasimRegisterKernel_t register_kernel, const char* name, cudasimKernelFn fn,
         const void* symbol) {
@@ -73,6 +81,7 @@ int register_test_kernels() {
   if (r == 0) r = add<float, const float*, float*, int>(register_kernel, "axpy", axpy, &kAxpy);
   if (r == 0) r = add<int*, int*, int>(register_kernel, "stamp", stamp, &kStamp);
   if (r == 0) r = add<float*, float>(register_kernel, "store", store, &kStore);
+  if (r == 0) r = add<const int*>(register_kernel, "hold", hold, &kHold);
   if (r == 0) r = cudasimRegisterFunction(&kMissing, kModule, "no_such_kernel");
   return r;
 }

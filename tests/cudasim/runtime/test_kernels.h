@@ -14,10 +14,12 @@ namespace cudasim_test {
 //   axpy(float a, const float* x, float* y, int n)  y[i] += a * x[i]
 //   stamp(int* slot, int* counter, int delay_ms)    sleeps, then *slot = ++*counter
 //   store(float* at, float value)                   *at = value (a fault on freed memory)
+//   hold(const int* release)                        waits until *release != 0
 extern const char kFill;
 extern const char kAxpy;
 extern const char kStamp;
 extern const char kStore;
+extern const char kHold;
 // Bound to a name its module does not have.
 extern const char kMissing;
 
