@@ -44,12 +44,12 @@ void* gpuswap_dlsym_route(void* handle, const char* name) noexcept;
 void* gpuswap_next_dlsym() noexcept;
 void* gpuswap_dlopen_prepare(const char* file, int mode) noexcept;
 
-void* gpuswap_dlsym_route(void* handle, const char* name) noexcept {
+GPUSWAP_UNINSTRUMENTED void* gpuswap_dlsym_route(void* handle, const char* name) noexcept {
   using namespace gpuswap::interpose;
   return route_dlsym(name, libc_entry_points().dlsym(handle, name));
 }
 
-void* gpuswap_next_dlsym() noexcept {
+GPUSWAP_UNINSTRUMENTED void* gpuswap_next_dlsym() noexcept {
   return reinterpret_cast<void*>(gpuswap::interpose::libc_entry_points().dlsym);
 }
 

@@ -3,6 +3,12 @@
 // dlopen inside the library would land in its own override.
 #pragma once
 
+// A sanitizer runtime preloaded ahead of the shim looks up the functions it
+// intercepts with dlsym(RTLD_NEXT, ...) while it initialises, before its
+// shadow memory exists; the shim's code on that path must not be
+// instrumented.
+#define GPUSWAP_UNINSTRUMENTED __attribute__((no_sanitize("address", "undefined", "thread")))
+
 namespace gpuswap::interpose {
 
 struct LibcEntryPoints {
@@ -12,6 +18,6 @@ struct LibcEntryPoints {
 
 // Resolved once (pthread_once), with dlvsym(RTLD_NEXT, ..., "GLIBC_2.2.5")
 // and the GLIBC_2.34 node as the fallback. Never null after return on glibc.
-const LibcEntryPoints& libc_entry_points() noexcept;
+GPUSWAP_UNINSTRUMENTED const LibcEntryPoints& libc_entry_points() noexcept;
 
 }  // namespace gpuswap::interpose

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "hook_address.h"
+#include "libc_entry_points.h"
 #include "pass_through_mode.h"
 #include "real_functions.h"
 
@@ -10,7 +11,7 @@ namespace gpuswap::interpose {
 namespace {
 
 // Driver API names: "cu" and a capital (cuMemAlloc, not cudnnCreate).
-bool driver_api_name(const char* name) {
+GPUSWAP_UNINSTRUMENTED bool driver_api_name(const char* name) {
   return name[0] == 'c' && name[1] == 'u' && name[2] >= 'A' && name[2] <= 'Z';
 }
 
@@ -36,7 +37,9 @@ void* route_proc_address(const char* symbol, int cuda_version, void* driver_fn) 
   return driver_fn;
 }
 
-void* route_dlsym(const char* name, void* found) noexcept {
+// Uninstrumented up to the name check: sanitizer runtimes look their
+// (non-driver) names up here before they are initialised.
+GPUSWAP_UNINSTRUMENTED void* route_dlsym(const char* name, void* found) noexcept {
   if (found == nullptr || name == nullptr || !driver_api_name(name) ||
       real::loading_on_this_thread()) {
     return found;
