@@ -3,6 +3,7 @@
 // so runs can be compared exactly) and the peak device memory.
 //
 // Exit status: 0 trained, 1 a CUDA, cuDNN or cuBLAS call failed, 2 bad usage.
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -47,12 +48,14 @@ int train(const Options& options) {
   std::string phase = "setup";
   try {
     train_cnn::Trainer trainer(options);
+    const auto start = std::chrono::steady_clock::now();
     for (int step = 0; step < options.steps; ++step) {
       phase = "step " + std::to_string(step);
       const float loss = trainer.step(step);
       std::printf("step %d loss %.9g (0x%08x)\n", step, static_cast<double>(loss), bits_of(loss));
       std::fflush(stdout);
     }
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
     const auto& stats = trainer.allocator_stats();
     const auto& usage = trainer.device_usage();
     std::printf(
@@ -62,6 +65,12 @@ int train(const Options& options) {
         mib(usage.total()));
     std::printf("allocation calls: %zu cudaMalloc, %zu cudaFree\n", stats.malloc_calls,
                 stats.free_calls);
+    // For benchmarks: setup (weight upload, algorithm queries) is excluded.
+    if (options.steps > 0 && elapsed.count() > 0) {
+      std::printf("throughput: %d steps in %.3f s, %.2f steps/s, %.1f images/s\n", options.steps,
+                  elapsed.count(), options.steps / elapsed.count(),
+                  options.steps * options.batch / elapsed.count());
+    }
   } catch (const CudaFailure& failure) {
     report_failure(failure, phase, options.batch);
     return 1;
