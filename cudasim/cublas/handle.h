@@ -11,6 +11,7 @@
 
 struct cublasContext {
   const cudasim::DriverApi* api = nullptr;
+  CUcontext context = nullptr;                          // current at create
   const cudasim::blas::GemmKernels* kernels = nullptr;  // of the context current at create
   CUstream stream = nullptr;                            // the legacy default stream
   void* workspace = nullptr;

@@ -34,6 +34,7 @@ CUDASIM_CUBLAS_EXPORT cublasStatus_t cublasCreate_v2(cublasHandle_t* handle) {
   auto* h = new (std::nothrow) cublasContext;
   if (h == nullptr) return CUBLAS_STATUS_ALLOC_FAILED;
   h->api = api;
+  h->context = ctx;
   h->kernels = kernels;
   *handle = h;
   return CUBLAS_STATUS_SUCCESS;
@@ -41,8 +42,10 @@ CUDASIM_CUBLAS_EXPORT cublasStatus_t cublasCreate_v2(cublasHandle_t* handle) {
 
 CUDASIM_CUBLAS_EXPORT cublasStatus_t cublasDestroy_v2(cublasHandle_t handle) {
   if (handle == nullptr) return CUBLAS_STATUS_NOT_INITIALIZED;
-  // Work already enqueued holds no reference to the handle (its parameters
-  // were copied at launch), so the handle can go at once.
+  // cuBLAS documents that destroying a handle synchronises the device. An
+  // error of earlier work stays sticky for the program's next synchronisation
+  // to report; it does not fail the destroy.
+  handle->api->cuCtxSynchronize_v2(handle->context);
   delete handle;
   return CUBLAS_STATUS_SUCCESS;
 }

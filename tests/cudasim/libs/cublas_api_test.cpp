@@ -201,6 +201,39 @@ TEST_F(CublasApi, RunsAsynchronouslyOnTheHandlesStream) {
   EXPECT_EQ(api().cuStreamDestroy(observer), CUDA_SUCCESS);
 }
 
+TEST_F(CublasApi, DestroyWaitsForEnqueuedWork) {
+  CUstream stream = nullptr, observer = nullptr;
+  ASSERT_EQ(api().cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING), CUDA_SUCCESS);
+  ASSERT_EQ(api().cuStreamCreate(&observer, CU_STREAM_NON_BLOCKING), CUDA_SUCCESS);
+  ASSERT_EQ(cublasSetStream_v2(handle_, stream), CUBLAS_STATUS_SUCCESS);
+  const GemmShape s = shape(false, false, 3, 3, 3);
+  const auto a = random_floats(a_size(s), 60), b = random_floats(b_size(s), 61),
+             c = random_floats(c_size(s), 62);
+  auto want = c;
+  blas::gemm(s, 1.0f, a.data(), b.data(), 0.0f, want.data());
+  const CUdeviceptr da = upload(a), db = upload(b), dc = upload(c);
+  const float alpha = 1.0f, beta = 0.0f;
+  StreamGate gate(api(), stream);
+  ASSERT_EQ(cublasSgemm_v2(handle_, CUBLAS_OP_N, CUBLAS_OP_N, s.m, s.n, s.k, &alpha, f(da), s.lda,
+                           f(db), s.ldb, &beta, f(dc), s.ldc),
+            CUBLAS_STATUS_SUCCESS);
+  std::thread opener([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    gate.release();
+  });
+  EXPECT_EQ(cublasDestroy_v2(handle_), CUBLAS_STATUS_SUCCESS);
+  handle_ = nullptr;
+  opener.join();
+  // Without any further synchronisation of `stream`, the GEMM is done.
+  std::vector<float> seen(c.size());
+  ASSERT_EQ(api().cuMemcpyDtoHAsync(seen.data(), dc, seen.size() * sizeof(float), observer),
+            CUDA_SUCCESS);
+  ASSERT_EQ(api().cuStreamSynchronize(observer), CUDA_SUCCESS);
+  expect_bitwise_equal(seen, want);
+  EXPECT_EQ(api().cuStreamDestroy(stream), CUDA_SUCCESS);
+  EXPECT_EQ(api().cuStreamDestroy(observer), CUDA_SUCCESS);
+}
+
 TEST_F(CublasApi, BadArgumentsGetStatusCodesAndLaunchNothing) {
   const float one = 1.0f;
   const CUdeviceptr dc = upload(std::vector<float>(16, 7.0f));
