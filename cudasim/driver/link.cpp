@@ -23,6 +23,7 @@ std::int64_t monotonic_ns() {
 }
 
 void sleep_until_ns(std::int64_t t) {
+  if (t <= monotonic_ns()) return;
   timespec ts;
   ts.tv_sec = static_cast<time_t>(t / 1000000000);
   ts.tv_nsec = static_cast<long>(t % 1000000000);
