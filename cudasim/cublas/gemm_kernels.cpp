@@ -1,10 +1,7 @@
 #include "gemm_kernels.h"
 
-#include <map>
-#include <memory>
-#include <mutex>
-
 #include "kernel_binding.h"
+#include "library_context.h"
 
 namespace cudasim::blas {
 namespace {
@@ -62,15 +59,7 @@ bool load(const DriverApi& api, GemmKernels* out) {
 const GemmKernels* gemm_kernels(const DriverApi& api, CUcontext ctx) {
   static const bool registered = register_kernels(api);
   if (!registered) return nullptr;
-  // Never destroyed: handles may be used until the process exits.
-  static auto* mutex = new std::mutex;
-  static auto* loaded = new std::map<CUcontext, std::unique_ptr<GemmKernels>>;
-  std::lock_guard lock(*mutex);
-  auto it = loaded->find(ctx);
-  if (it != loaded->end()) return it->second.get();
-  auto kernels = std::make_unique<GemmKernels>();
-  if (!load(api, kernels.get())) return nullptr;
-  return loaded->emplace(ctx, std::move(kernels)).first->second.get();
+  return kernels_in_context<GemmKernels>(api, ctx, load);
 }
 
 }  // namespace cudasim::blas

@@ -4,31 +4,14 @@
 
 #include "export.h"
 #include "handle.h"
-
-namespace {
-
-// cuBLAS, through the runtime, works in the calling thread's context, making
-// the primary context of device 0 current when there is none.
-CUresult current_context(const cudasim::DriverApi& api, CUcontext* ctx) {
-  CUresult rc = api.cuInit(0);
-  if (rc != CUDA_SUCCESS) return rc;
-  rc = api.cuCtxGetCurrent(ctx);
-  if (rc != CUDA_SUCCESS || *ctx != nullptr) return rc;
-  CUdevice device = 0;
-  rc = api.cuDeviceGet(&device, 0);
-  if (rc == CUDA_SUCCESS) rc = api.cuDevicePrimaryCtxRetain(ctx, device);
-  if (rc == CUDA_SUCCESS) rc = api.cuCtxSetCurrent(*ctx);
-  return rc;
-}
-
-}  // namespace
+#include "library_context.h"
 
 CUDASIM_CUBLAS_EXPORT cublasStatus_t cublasCreate_v2(cublasHandle_t* handle) {
   if (handle == nullptr) return CUBLAS_STATUS_INVALID_VALUE;
   const cudasim::DriverApi* api = cudasim::driver_api();
   if (api == nullptr) return CUBLAS_STATUS_NOT_INITIALIZED;
   CUcontext ctx = nullptr;
-  if (current_context(*api, &ctx) != CUDA_SUCCESS) return CUBLAS_STATUS_NOT_INITIALIZED;
+  if (cudasim::library_context(*api, &ctx) != CUDA_SUCCESS) return CUBLAS_STATUS_NOT_INITIALIZED;
   const cudasim::blas::GemmKernels* kernels = cudasim::blas::gemm_kernels(*api, ctx);
   if (kernels == nullptr) return CUBLAS_STATUS_NOT_INITIALIZED;
   auto* h = new (std::nothrow) cublasContext;

@@ -1,12 +1,9 @@
 #include "dnn_kernels.h"
 
-#include <map>
-#include <memory>
-#include <mutex>
-
 #include "activation_math.h"
 #include "conv_math.h"
 #include "kernel_binding.h"
+#include "library_context.h"
 #include "pooling_math.h"
 #include "softmax_math.h"
 #include "tensor_math.h"
@@ -111,15 +108,7 @@ bool load(const DriverApi& api, DnnKernels* out) {
 const DnnKernels* dnn_kernels(const DriverApi& api, CUcontext ctx) {
   static const bool registered = register_kernels(api);
   if (!registered) return nullptr;
-  // Never destroyed: handles may be used until the process exits.
-  static auto* mutex = new std::mutex;
-  static auto* loaded = new std::map<CUcontext, std::unique_ptr<DnnKernels>>;
-  std::lock_guard lock(*mutex);
-  auto it = loaded->find(ctx);
-  if (it != loaded->end()) return it->second.get();
-  auto found = std::make_unique<DnnKernels>();
-  if (!load(api, found.get())) return nullptr;
-  return loaded->emplace(ctx, std::move(found)).first->second.get();
+  return kernels_in_context<DnnKernels>(api, ctx, load);
 }
 
 }  // namespace cudasim::dnn

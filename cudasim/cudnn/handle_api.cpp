@@ -5,24 +5,7 @@
 
 #include "export.h"
 #include "handle.h"
-
-namespace {
-
-// cuDNN, through the runtime, works in the calling thread's context, making
-// the primary context of device 0 current when there is none.
-CUresult current_context(const cudasim::DriverApi& api, CUcontext* ctx) {
-  CUresult rc = api.cuInit(0);
-  if (rc != CUDA_SUCCESS) return rc;
-  rc = api.cuCtxGetCurrent(ctx);
-  if (rc != CUDA_SUCCESS || *ctx != nullptr) return rc;
-  CUdevice device = 0;
-  rc = api.cuDeviceGet(&device, 0);
-  if (rc == CUDA_SUCCESS) rc = api.cuDevicePrimaryCtxRetain(ctx, device);
-  if (rc == CUDA_SUCCESS) rc = api.cuCtxSetCurrent(*ctx);
-  return rc;
-}
-
-}  // namespace
+#include "library_context.h"
 
 CUDASIM_CUDNN_EXPORT size_t cudnnGetVersion(void) {
   return CUDNN_VERSION;
@@ -37,7 +20,7 @@ CUDASIM_CUDNN_EXPORT cudnnStatus_t cudnnCreate(cudnnHandle_t* handle) {
   const cudasim::DriverApi* api = cudasim::driver_api();
   if (api == nullptr) return CUDNN_STATUS_NOT_INITIALIZED;
   CUcontext ctx = nullptr;
-  if (current_context(*api, &ctx) != CUDA_SUCCESS) return CUDNN_STATUS_NOT_INITIALIZED;
+  if (cudasim::library_context(*api, &ctx) != CUDA_SUCCESS) return CUDNN_STATUS_NOT_INITIALIZED;
   const cudasim::dnn::DnnKernels* kernels = cudasim::dnn::dnn_kernels(*api, ctx);
   if (kernels == nullptr) return CUDNN_STATUS_NOT_INITIALIZED;
   auto* h = new (std::nothrow) cudnnContext;
