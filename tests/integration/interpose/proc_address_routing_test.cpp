@@ -1,8 +1,9 @@
 // Runs with libgpuswap.so preloaded, reaching the driver the way the CUDA
 // runtime does: dlopen, dlsym of cuGetProcAddress_v2, then cuGetProcAddress
 // for everything else. Run twice: over cudasim's driver (end to end, calls
-// included) and over symbolic_driver.cpp, whose answers are not interposable
-// (as NVIDIA's are not), so only the shim's own routing can produce a hook.
+// included) and over symbolic_driver.cpp. Both answer with addresses bound
+// inside the driver, as NVIDIA's does, so only the shim's own routing can
+// produce a hook.
 #include <cuda.h>
 #include <dlfcn.h>
 #include <gtest/gtest.h>

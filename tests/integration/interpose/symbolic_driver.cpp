@@ -1,9 +1,9 @@
 // A minimal libcuda.so.1 that answers cuGetProcAddress the way NVIDIA's
 // driver does: with its own functions' addresses, bound inside the library
-// (-Bsymbolic-functions), which a preloaded library cannot interpose.
-// cudasim's driver takes its answers' addresses through the GOT, so a
-// preloaded shim's definitions come back from it already routed; only a
-// driver like this one shows that the shim routes by pointer itself.
+// (-Bsymbolic-functions), which a preloaded library cannot interpose. Only
+// the shim's own routing can turn these answers into hooks. Unlike cudasim's
+// driver it can be told to be old, device-less or without VMM, which is what
+// the pass-through tests need.
 //
 // Only what the routing and pass-through tests and the shim's mode check
 // call is here. Until cuInit it reports itself uninitialised (so the shim's
