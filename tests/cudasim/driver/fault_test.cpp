@@ -121,3 +121,57 @@ TEST_F(Fault, OtherContextsAreUnaffected) {
   ASSERT_CU(cuCtxSetCurrent(ctx_));
   ASSERT_CU(cuMemAddressFree(va, kGran));
 }
+
+TEST_F(Fault, UnmapDoesNotWaitForWorkInFlight) {
+  CUdeviceptr va = 0;
+  ASSERT_CU(cuMemAddressReserve(&va, kGran, 0, 0, 0));
+  CUmemAllocationProp prop{};
+  prop.type = CU_MEM_ALLOCATION_TYPE_PINNED;
+  prop.location.type = CU_MEM_LOCATION_TYPE_DEVICE;
+  CUmemGenericAllocationHandle h = 0;
+  ASSERT_CU(cuMemCreate(&h, kGran, &prop, 0));
+  ASSERT_CU(cuMemMap(va, kGran, 0, h, 0));
+  CUmemAccessDesc d{};
+  d.location.type = CU_MEM_LOCATION_TYPE_DEVICE;
+  d.flags = CU_MEM_ACCESS_FLAGS_PROT_READWRITE;
+  ASSERT_CU(cuMemSetAccess(va, kGran, &d, 1));
+  CUstream s = nullptr;
+  ASSERT_CU(cuStreamCreate(&s, CU_STREAM_NON_BLOCKING));
+  int* ptr = reinterpret_cast<int*>(va);
+  int n = 16, value = 1, sleep_ms = 100;
+  void* params[] = {&ptr, &n, &value, &sleep_ms};
+  ASSERT_CU(cuLaunchKernel(function("slow_fill"), 1, 1, 1, 1, 1, 1, 0, s, params, nullptr));
+  // The kernel is still sleeping: unmapping returns at once and the kernel,
+  // when it writes, touches memory that is gone.
+  ASSERT_CU(cuMemUnmap(va, kGran));
+  ASSERT_CU(cuMemRelease(h));
+  EXPECT_EQ(cuStreamSynchronize(s), CUDA_ERROR_ILLEGAL_ADDRESS);
+  ASSERT_CU(cuMemAddressFree(va, kGran));
+}
+
+TEST_F(Fault, CallbacksAfterAFaultSeeTheError) {
+  CUdeviceptr va = 0, good = 0;
+  ASSERT_CU(cuMemAddressReserve(&va, kGran, 0, 0, 0));
+  ASSERT_CU(cuMemAlloc(&good, 64));
+  CUstream s = nullptr;
+  ASSERT_CU(cuStreamCreate(&s, CU_STREAM_NON_BLOCKING));
+  struct Seen {
+    CUresult status = CUDA_SUCCESS;
+    bool host_fn_ran = false;
+  } seen;
+  // A slow kernel first, so that everything below is enqueued before the fault.
+  int* ptr = reinterpret_cast<int*>(good);
+  int n = 16, value = 1, sleep_ms = 150;
+  void* params[] = {&ptr, &n, &value, &sleep_ms};
+  ASSERT_CU(cuLaunchKernel(function("slow_fill"), 1, 1, 1, 1, 1, 1, 0, s, params, nullptr));
+  ASSERT_CU(cuMemsetD32Async(va, 1, 16, s));
+  ASSERT_CU(cuLaunchHostFunc(
+      s, [](void* u) { static_cast<Seen*>(u)->host_fn_ran = true; }, &seen));
+  ASSERT_CU(cuStreamAddCallback(
+      s, [](CUstream, CUresult status, void* u) { static_cast<Seen*>(u)->status = status; }, &seen,
+      0));
+  EXPECT_EQ(cuStreamSynchronize(s), CUDA_ERROR_ILLEGAL_ADDRESS);
+  EXPECT_FALSE(seen.host_fn_ran);  // host functions are skipped like device work
+  EXPECT_EQ(seen.status, CUDA_ERROR_ILLEGAL_ADDRESS);  // callbacks run with the error
+  ASSERT_CU(cuMemAddressFree(va, kGran));
+}

@@ -174,3 +174,30 @@ TEST_F(Memory, LegacyAbiCannotReturnDeviceAddresses) {
   ASSERT_CU(cuMemGetInfo(&free1, &total));
   EXPECT_EQ(free1, free0);
 }
+
+TEST_F(Memory, EachDeviceHasItsOwnCapacity) {
+  CUcontext other = nullptr;
+  ASSERT_CU(cuCtxCreate(&other, nullptr, 0, 1));
+  CUdeviceptr on1 = 0;
+  ASSERT_CU(cuMemAlloc(&on1, 200 << 20));
+  size_t free1 = 0, total = 0;
+  ASSERT_CU(cuMemGetInfo(&free1, &total));
+  EXPECT_EQ(free1, total - (200u << 20));
+  ASSERT_CU(cuCtxSetCurrent(ctx_));
+  size_t free0 = 0;
+  ASSERT_CU(cuMemGetInfo(&free0, &total));
+  EXPECT_EQ(free0, total);
+  CUdeviceptr on0 = 0;
+  ASSERT_CU(cuMemAlloc(&on0, 200 << 20));
+  int ordinal = -1;
+  ASSERT_CU(cuPointerGetAttribute(&ordinal, CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL, on1));
+  EXPECT_EQ(ordinal, 1);
+  ASSERT_CU(cuMemFree(on0));
+  ASSERT_CU(cuCtxDestroy(other));  // frees what it allocated
+  ASSERT_CU(cuCtxSetCurrent(ctx_));
+  ASSERT_CU(cuCtxCreate(&other, nullptr, 0, 1));
+  ASSERT_CU(cuMemGetInfo(&free1, &total));
+  EXPECT_EQ(free1, total);
+  ASSERT_CU(cuCtxDestroy(other));
+  ASSERT_CU(cuCtxSetCurrent(ctx_));
+}
