@@ -1,10 +1,11 @@
 // libgpuswap.so exports exactly the hooks of hooked_symbols.def, dlsym and
 // dlopen, each under its version node, and nothing else: no C++ symbol, no
-// fmt/spdlog/yaml-cpp, no helper.
+// fmt/spdlog/yaml-cpp, no helper. And it has no global constructors.
 
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstring>
 #include <set>
 #include <sstream>
 #include <string>
@@ -66,6 +67,23 @@ TEST(ExportedSymbols, DefineOnlyTheExpectedVersionNodes) {
   const std::set<std::string> nodes = {"GPUSWAP_DRIVER", "libcudnn.so.9", "libcublas.so.13",
                                        "GLIBC_2.2.5", "GLIBC_2.34"};
   EXPECT_EQ(symbols.nodes, nodes);
+}
+
+// The shim runs no code at load time: every table is set up lazily. A
+// namespace-scope object with a dynamic initialiser would show up as a
+// _GLOBAL__sub_I_ function in the (unstripped) symbol table.
+TEST(LoadTime, NoGlobalConstructors) {
+  const std::string command = std::string(GPUSWAP_NM) + " '" + GPUSWAP_LIBRARY_PATH + "'";
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  char line[1024];
+  int symbols = 0;
+  while (std::fgets(line, sizeof(line), pipe) != nullptr) {
+    ++symbols;
+    EXPECT_EQ(std::strstr(line, "_GLOBAL__sub_I"), nullptr) << line;
+  }
+  EXPECT_EQ(pclose(pipe), 0) << command;
+  EXPECT_GT(symbols, 100);  // the symbol table was really read
 }
 
 }  // namespace
