@@ -9,11 +9,6 @@ using namespace cudasim;
 
 namespace {
 
-std::mutex g_primary_mu;  // primary context retain counts
-int g_primary_refs[kMaxDevices] = {};
-std::mutex g_graveyard_mu;  // destroyed contexts stay allocated: threads may still name them
-std::vector<std::shared_ptr<Context>> g_graveyard;
-
 CUresult get_device(CUdevice dev, Driver** d, Device** out) {
   if (CUresult rc = get_driver(d); rc != CUDA_SUCCESS) return rc;
   *out = (*d)->device(dev);
@@ -45,8 +40,7 @@ CUresult destroy_context(CUcontext h) {
   forget_current_context(ctx.get());
   ctx->deactivate();
   d->memory.free_all_of(ctx.get());
-  std::lock_guard lock(g_graveyard_mu);
-  g_graveyard.push_back(std::move(ctx));
+  d->retire_context(std::move(ctx));
   return CUDA_SUCCESS;
 }
 
@@ -54,9 +48,9 @@ CUresult primary_release(CUdevice dev) {
   Driver* d = nullptr;
   Device* device = nullptr;
   if (CUresult rc = get_device(dev, &d, &device); rc != CUDA_SUCCESS) return rc;
-  std::lock_guard lock(g_primary_mu);
-  if (g_primary_refs[dev] == 0) return CUDA_ERROR_INVALID_CONTEXT;
-  if (--g_primary_refs[dev] == 0) {
+  std::lock_guard lock(device->primary_mu);
+  if (device->primary_refs == 0) return CUDA_ERROR_INVALID_CONTEXT;
+  if (--device->primary_refs == 0) {
     device->primary->deactivate();
     d->memory.free_all_of(device->primary);
   }
@@ -67,12 +61,12 @@ CUresult primary_reset(CUdevice dev) {
   Driver* d = nullptr;
   Device* device = nullptr;
   if (CUresult rc = get_device(dev, &d, &device); rc != CUDA_SUCCESS) return rc;
-  std::lock_guard lock(g_primary_mu);
+  std::lock_guard lock(device->primary_mu);
   const bool was_active = device->primary->active();
   device->primary->deactivate();
   d->memory.free_all_of(device->primary);
   // Still retained: the context stays usable, fresh.
-  if (was_active && g_primary_refs[dev] > 0) device->primary->activate();
+  if (was_active && device->primary_refs > 0) device->primary->activate();
   return CUDA_SUCCESS;
 }
 
@@ -246,8 +240,8 @@ CUDASIM_API CUresult cuDevicePrimaryCtxRetain(CUcontext* pctx, CUdevice dev) {
     Device* device = nullptr;
     if (CUresult rc = get_device(dev, &d, &device); rc != CUDA_SUCCESS) return rc;
     if (pctx == nullptr) return CUDA_ERROR_INVALID_VALUE;
-    std::lock_guard lock(g_primary_mu);
-    if (g_primary_refs[dev]++ == 0) device->primary->activate();
+    std::lock_guard lock(device->primary_mu);
+    if (device->primary_refs++ == 0) device->primary->activate();
     *pctx = reinterpret_cast<CUcontext>(device->primary);
     return CUDA_SUCCESS;
   });

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "cuda_api.h"
@@ -34,8 +35,11 @@ class Device {
   // CU_DEVICE_ATTRIBUTE_* values; CUDA_ERROR_INVALID_VALUE for unknown ones.
   CUresult attribute(int attr, int* value) const;
 
-  // The device's primary context (owned by the driver, never destroyed).
+  // The device's primary context (owned by the driver, never destroyed) and
+  // how often it is retained (cuDevicePrimaryCtxRetain/Release).
   Context* primary = nullptr;
+  std::mutex primary_mu;
+  int primary_refs = 0;
 
  private:
   int ordinal_;

@@ -77,6 +77,11 @@ Context* Driver::context(CUcontext h) const {
   return c.get();
 }
 
+void Driver::retire_context(std::shared_ptr<Context> ctx) {
+  std::lock_guard lock(retired_mu_);
+  retired_contexts_.push_back(std::move(ctx));
+}
+
 Function* Driver::function(const void* h) const {
   std::lock_guard lock(functions_mu_);
   auto it = functions_.find(h);

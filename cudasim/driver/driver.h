@@ -99,10 +99,14 @@ class Driver {
   // Any context, primary or not, that the handle names.
   Context* context(CUcontext h) const;
   Function* function(const void* h) const;
+  // A destroyed context stays allocated: threads may still name it as current.
+  void retire_context(std::shared_ptr<Context> ctx);
   void add_function(Function* f);
   void remove_functions_of(Module* m);
 
  private:
+  std::mutex retired_mu_;
+  std::vector<std::shared_ptr<Context>> retired_contexts_;
   mutable std::mutex functions_mu_;
   std::unordered_map<const void*, Function*> functions_;
 };
