@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <mutex>
 #include <span>
 #include <string>
@@ -96,9 +97,12 @@ class TraceWriter {
   std::condition_variable wake_;
   std::vector<TraceEvent> pending_;  // guarded by mutex_, reserved to capacity_
   bool stopping_ = false;            // guarded by mutex_
-  bool closed_ = false;              // guarded by mutex_
+  std::atomic<bool> closed_{false};
+  bool abandoned_ = false;  // set in a forked child, which is single-threaded then
+  std::mutex start_mutex_;
   std::atomic<bool> thread_started_{false};
-  std::thread thread_;
+  // On the heap so that a forked child can forget it (its thread is gone).
+  std::unique_ptr<std::thread> thread_;
 
   std::atomic<std::uint64_t> dropped_{0};
   std::uint64_t dropped_written_ = 0;  // writer thread only
