@@ -4,6 +4,8 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "driver.h"
+
 namespace cudasim {
 
 namespace {
@@ -15,6 +17,7 @@ thread_local std::vector<Context*> t_stack;
 struct PerThreadStreams {
   std::vector<Context*> contexts;
   ~PerThreadStreams() {
+    if (Driver::forked_child()) return;  // the parent's streams are not ours
     for (Context* c : contexts) c->retire_per_thread_stream(std::this_thread::get_id());
   }
 };

@@ -68,6 +68,10 @@ Driver* Driver::get() {
   return g_driver.load(std::memory_order_acquire);
 }
 
+bool Driver::forked_child() {
+  return g_forked_child.load();
+}
+
 Context* Driver::context(CUcontext h) const {
   if (h == nullptr) return nullptr;
   for (const auto& d : devices) {

@@ -75,8 +75,11 @@ class Driver {
  public:
   // Runs once; later calls return the first call's result.
   static CUresult init();
-  // nullptr until cuInit has succeeded.
+  // nullptr until cuInit has succeeded (and in the child of a fork after it).
   static Driver* get();
+  // This process is the child of a fork() made after cuInit: none of the
+  // parent's device state (worker threads, locks) may be touched.
+  static bool forked_child();
 
   explicit Driver(DriverConfig cfg);
 
