@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <vector>
 
 namespace cudasim::blas {
 
@@ -24,22 +23,28 @@ void gemm(const GemmShape& s, float alpha, const float* a, const float* b, float
   const std::ptrdiff_t b_col = s.transpose_b ? 1 : ldb;
   const bool product = alpha != 0.0f && s.k > 0;
 
-  std::vector<float> acc(static_cast<std::size_t>(s.m));
+  // Accumulators live on the stack: a kernel that faults on device memory is
+  // abandoned where it stands, so it must not own heap memory.
+  constexpr int kBlock = 64;
+  float acc[kBlock];
   for (int j = 0; j < s.n; ++j) {
-    std::fill(acc.begin(), acc.end(), 0.0f);
-    if (product) {
-      // Column j accumulates one rank-1 update per p, in ascending p, which
-      // keeps each element's summation order fixed.
-      for (int p = 0; p < s.k; ++p) {
-        const float bpj = b[p * b_row + j * b_col];
-        const float* a_p = a + p * a_col;
-        for (int i = 0; i < s.m; ++i) acc[i] += a_p[i * a_row] * bpj;
-      }
-    }
     float* c_j = c + j * ldc;
-    for (int i = 0; i < s.m; ++i) {
-      const float scaled = alpha * acc[i];
-      c_j[i] = beta == 0.0f ? scaled : scaled + beta * c_j[i];
+    for (int i0 = 0; i0 < s.m; i0 += kBlock) {
+      const int rows = std::min(kBlock, s.m - i0);
+      std::fill(acc, acc + rows, 0.0f);
+      if (product) {
+        // One rank-1 update per p, in ascending p: each element's summation
+        // order is fixed, whatever the blocking.
+        for (int p = 0; p < s.k; ++p) {
+          const float bpj = b[p * b_row + j * b_col];
+          const float* a_p = a + p * a_col + i0 * a_row;
+          for (int i = 0; i < rows; ++i) acc[i] += a_p[i * a_row] * bpj;
+        }
+      }
+      for (int i = 0; i < rows; ++i) {
+        const float scaled = alpha * acc[i];
+        c_j[i0 + i] = beta == 0.0f ? scaled : scaled + beta * c_j[i0 + i];
+      }
     }
   }
 }

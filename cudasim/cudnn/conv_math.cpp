@@ -1,7 +1,6 @@
 #include "conv_math.h"
 
 #include <algorithm>
-#include <vector>
 
 namespace cudasim::dnn {
 namespace {
@@ -71,7 +70,7 @@ bool conv_shapes_valid(const Tensor4d& x, const Filter4d& w, const ConvParams& p
 }
 
 std::size_t conv_forward_gemm_workspace(const Tensor4d&, const Filter4d& w, const Tensor4d& y) {
-  return column_rows(w) * column_width(y);
+  return column_rows(w) * column_width(y) + column_width(y);
 }
 
 std::size_t conv_backward_data_gemm_workspace(const Tensor4d& dx, const Filter4d& w,
@@ -117,11 +116,11 @@ void conv_forward_gemm(const Tensor4d& x, const float* xd, const Filter4d& w, co
                        float* workspace) {
   const Taps t = taps_of(w, p);
   const std::size_t width = column_width(y);
-  std::vector<float> acc(width);
+  float* acc = workspace + column_rows(w) * width;  // one output plane's sums
   for (int n = 0; n < y.n; ++n) {
     im2col(x, xd, n, w, p, y, workspace);
     for (int k = 0; k < y.c; ++k) {
-      std::fill(acc.begin(), acc.end(), 0.0f);
+      std::fill(acc, acc + width, 0.0f);
       std::size_t row = 0;
       for (int c = 0; c < w.c; ++c) {
         for (int r = 0; r < w.h; ++r) {

@@ -1,8 +1,9 @@
 #include "pooling_math.h"
 
+#include "kernel_scratch.h"
+
 #include <algorithm>
 #include <cstddef>
-#include <vector>
 
 namespace cudasim::dnn {
 namespace {
@@ -74,10 +75,11 @@ void pool_forward(const Tensor4d& x, const float* xd, const PoolParams& p, float
 
 void pool_backward(const Tensor4d& x, const float* xd, const Tensor4d& dy, const float* dyd,
                    const PoolParams& p, float alpha, float beta, const Tensor4d& dx, float* dxd) {
-  std::vector<float> plane(static_cast<std::size_t>(dx.h) * static_cast<std::size_t>(dx.w));
+  const std::size_t plane_size = static_cast<std::size_t>(dx.h) * static_cast<std::size_t>(dx.w);
+  float* plane = kernel_scratch(plane_size);
   for (int n = 0; n < dx.n; ++n) {
     for (int c = 0; c < dx.c; ++c) {
-      std::fill(plane.begin(), plane.end(), 0.0f);
+      std::fill(plane, plane + plane_size, 0.0f);
       for (int oh = 0; oh < dy.h; ++oh) {
         for (int ow = 0; ow < dy.w; ++ow) {
           const Window win = window_at(x, p, oh, ow);

@@ -66,20 +66,31 @@ class DeviceSession : public ::testing::Test {
 
 // Holds a stream's work back until released: a host function enqueued on the
 // stream waits for the flag, so whatever is enqueued after it cannot run.
+// Destruction releases the stream and waits until the host function is done
+// with the gate.
 class StreamGate {
  public:
   StreamGate(const DriverApi& api, CUstream stream) {
-    EXPECT_EQ(api.cuLaunchHostFunc(stream, &StreamGate::wait, this), CUDA_SUCCESS);
+    const CUresult rc = api.cuLaunchHostFunc(stream, &StreamGate::wait, this);
+    EXPECT_EQ(rc, CUDA_SUCCESS);
+    if (rc != CUDA_SUCCESS) finished_.store(true);
   }
-  ~StreamGate() { release(); }
+  ~StreamGate() {
+    release();
+    while (!finished_.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  StreamGate(const StreamGate&) = delete;
+  StreamGate& operator=(const StreamGate&) = delete;
   void release() { open_.store(true); }
 
  private:
   static void wait(void* self) {
     auto* gate = static_cast<StreamGate*>(self);
     while (!gate->open_.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    gate->finished_.store(true);
   }
   std::atomic<bool> open_{false};
+  std::atomic<bool> finished_{false};
 };
 
 }  // namespace cudasim::testing
