@@ -7,6 +7,7 @@
 
 #include "api_common.h"
 #include "fault_guard.h"
+#include "fill.h"
 
 using namespace cudasim;
 
@@ -266,29 +267,12 @@ CUresult memset_2d(CUdeviceptr dst, size_t pitch, unsigned value, unsigned elem,
   Context* ctx = nullptr;
   std::shared_ptr<Stream> s;
   if (CUresult rc = get_stream(h, pt, &d, &ctx, &s); rc != CUDA_SUCCESS) return rc;
-  if (width == 0 || height == 0) return CUDA_SUCCESS;
-  if (dst % elem != 0 || (height > 1 && (pitch < width * elem || pitch % elem != 0)))
-    return CUDA_ERROR_INVALID_VALUE;
-  if (height == 1) pitch = width * elem;
-  const std::uint64_t extent = (height - 1) * pitch + width * elem;
-  if (!d->va.contains(dst, extent) && !d->host.find(dst, extent, nullptr))
-    return CUDA_ERROR_INVALID_VALUE;
   Op op;
-  op.label = "memset";
-  op.work = [=] {
-    for (size_t y = 0; y < height; ++y) {
-      char* row = reinterpret_cast<char*>(dst + y * pitch);
-      if (elem == 1) {
-        std::memset(row, static_cast<int>(value & 0xff), width);
-      } else if (elem == 2) {
-        std::fill_n(reinterpret_cast<std::uint16_t*>(row), width,
-                    static_cast<std::uint16_t>(value));
-      } else {
-        std::fill_n(reinterpret_cast<std::uint32_t*>(row), width,
-                    static_cast<std::uint32_t>(value));
-      }
-    }
-  };
+  if (CUresult rc = make_fill_op(*d, dst, pitch, value, elem, width, height, &op);
+      rc != CUDA_SUCCESS) {
+    return rc;
+  }
+  if (!op.work) return CUDA_SUCCESS;
   return submit(ctx, s, std::move(op), sync);
 }
 

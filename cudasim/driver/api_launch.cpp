@@ -96,13 +96,7 @@ CUresult launch(CUfunction fh, unsigned gx, unsigned gy, unsigned gz, unsigned b
   if (CUresult rc = ParamBlock::build(*f->kernel, params, extra, &block); rc != CUDA_SUCCESS)
     return rc;
   const cudasimLaunch dims{{gx, gy, gz}, {bx, by, bz}, shared};
-  const cudasimKernelFn fn = f->kernel->fn;
-  Op op;
-  op.label = f->kernel->name;
-  op.work = [fn, dims, block = std::shared_ptr<ParamBlock>(std::move(block))] {
-    fn(&dims, block->args());
-  };
-  return submit(ctx, s, std::move(op), false);
+  return submit(ctx, s, make_kernel_op(*f->kernel, dims, std::move(block)), false);
 }
 
 CUresult launch_ex(const CUlaunchConfig* c, CUfunction f, void** params, void** extra, bool pt) {

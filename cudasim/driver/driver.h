@@ -16,6 +16,7 @@
 #include "device.h"
 #include "device_memory.h"
 #include "event.h"
+#include "graph.h"
 #include "host_memory.h"
 #include "module_registry.h"
 
@@ -93,6 +94,8 @@ class Driver {
   HandleTable<Stream> streams;
   HandleTable<Event> events;
   HandleTable<Module> modules;
+  HandleTable<Graph> graphs;
+  HandleTable<GraphExec> graph_execs;
 
   Device* device(CUdevice d) const {
     return d >= 0 && static_cast<std::size_t>(d) < devices.size()

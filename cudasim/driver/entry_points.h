@@ -178,6 +178,23 @@
   X("cuKernelGetFunction", 12000, cuKernelGetFunction, cuKernelGetFunction)                     \
   X("cuKernelGetParamInfo", 12040, cuKernelGetParamInfo, cuKernelGetParamInfo)                  \
   X("cuKernelGetName", 12030, cuKernelGetName, cuKernelGetName)                                 \
+  X("cuGraphCreate", 10000, cuGraphCreate, cuGraphCreate)                                        \
+  X("cuGraphDestroy", 10000, cuGraphDestroy, cuGraphDestroy)                                     \
+  X("cuGraphAddKernelNode", 10000, cuGraphAddKernelNode, cuGraphAddKernelNode)                   \
+  X("cuGraphAddKernelNode", 12000, cuGraphAddKernelNode_v2, cuGraphAddKernelNode_v2)             \
+  X("cuGraphKernelNodeGetParams", 10000, cuGraphKernelNodeGetParams, cuGraphKernelNodeGetParams) \
+  X("cuGraphKernelNodeGetParams", 12000, cuGraphKernelNodeGetParams_v2, cuGraphKernelNodeGetParams_v2) \
+  X("cuGraphAddMemsetNode", 10000, cuGraphAddMemsetNode, cuGraphAddMemsetNode)                   \
+  X("cuGraphAddHostNode", 10000, cuGraphAddHostNode, cuGraphAddHostNode)                         \
+  X("cuGraphAddEmptyNode", 10000, cuGraphAddEmptyNode, cuGraphAddEmptyNode)                      \
+  X("cuGraphGetNodes", 10000, cuGraphGetNodes, cuGraphGetNodes)                                  \
+  X("cuGraphNodeGetType", 10000, cuGraphNodeGetType, cuGraphNodeGetType)                         \
+  X("cuGraphInstantiate", 10000, cuGraphInstantiate, cuGraphInstantiate)                         \
+  X("cuGraphInstantiate", 11000, cuGraphInstantiate_v2, cuGraphInstantiate_v2)                   \
+  X("cuGraphInstantiate", 12000, cuGraphInstantiateWithFlags, cuGraphInstantiateWithFlags)       \
+  X("cuGraphInstantiateWithFlags", 11040, cuGraphInstantiateWithFlags, cuGraphInstantiateWithFlags) \
+  X("cuGraphLaunch", 10000, cuGraphLaunch, cuGraphLaunch_ptsz)                                   \
+  X("cuGraphExecDestroy", 10000, cuGraphExecDestroy, cuGraphExecDestroy)                         \
   X("cuLaunchKernel", 4000, cuLaunchKernel, cuLaunchKernel_ptsz)                                \
   X("cuLaunchKernelEx", 11060, cuLaunchKernelEx, cuLaunchKernelEx_ptsz)                         \
   X("cuLaunchCooperativeKernel", 9000, cuLaunchCooperativeKernel, cuLaunchCooperativeKernel_ptsz)

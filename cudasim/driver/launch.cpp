@@ -44,6 +44,14 @@ CUresult ParamBlock::build(const KernelInfo& k, void** kernelParams, void** extr
   return CUDA_SUCCESS;
 }
 
+Op make_kernel_op(const KernelInfo& k, const cudasimLaunch& dims,
+                  std::shared_ptr<ParamBlock> params) {
+  Op op;
+  op.label = k.name;
+  op.work = [fn = k.fn, dims, params = std::move(params)] { fn(&dims, params->args()); };
+  return op;
+}
+
 CUresult check_launch_dims(unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by,
                            unsigned bz, unsigned shared_bytes) {
   if (gx == 0 || gy == 0 || gz == 0 || bx == 0 || by == 0 || bz == 0)

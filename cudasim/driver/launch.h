@@ -9,6 +9,7 @@
 
 #include "cuda_api.h"
 #include "module_registry.h"
+#include "stream.h"
 
 namespace cudasim {
 
@@ -26,6 +27,10 @@ class ParamBlock {
   std::vector<std::max_align_t> storage_;
   std::vector<void*> args_;
 };
+
+// The stream operation that runs kernel `k` once over the grid with `params`.
+Op make_kernel_op(const KernelInfo& k, const cudasimLaunch& dims,
+                  std::shared_ptr<ParamBlock> params);
 
 // Grid and block limits of the emulated device.
 CUresult check_launch_dims(unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by,

@@ -43,6 +43,11 @@ TEST(ProcAddress, VersionedNames) {
   EXPECT_EQ(lookup("cuGetProcAddress", 12000), reinterpret_cast<void*>(&cuGetProcAddress_v2));
   EXPECT_EQ(lookup("cuGetProcAddress", 11030), sym("cuGetProcAddress"));
   EXPECT_EQ(lookup("cuCtxSynchronize", 13000), sym("cuCtxSynchronize_v2"));
+  EXPECT_EQ(lookup("cuGraphInstantiate", 13000), sym("cuGraphInstantiateWithFlags"));
+  EXPECT_EQ(lookup("cuGraphInstantiate", 11000), sym("cuGraphInstantiate_v2"));
+  EXPECT_EQ(lookup("cuGraphAddKernelNode", 12000), sym("cuGraphAddKernelNode_v2"));
+  EXPECT_EQ(lookup("cuGraphLaunch", 13000, CU_GET_PROC_ADDRESS_PER_THREAD_DEFAULT_STREAM),
+            sym("cuGraphLaunch_ptsz"));
   EXPECT_NE(lookup("cuCtxSynchronize", 13000), lookup("cuCtxSynchronize", 12000));
 }
 

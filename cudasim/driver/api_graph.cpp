@@ -1,0 +1,259 @@
+// CUDA graphs built node by node (no stream capture yet).
+#include <cstring>
+
+#include "api_common.h"
+#include "fill.h"
+#include "graph.h"
+
+using namespace cudasim;
+
+namespace {
+
+CUresult find_graph(CUgraph h, Driver** d, std::shared_ptr<Graph>* g) {
+  if (CUresult rc = get_driver(d); rc != CUDA_SUCCESS) return rc;
+  *g = (*d)->graphs.find(h);
+  return *g ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+}
+
+// The node a handle names, if any graph holds it.
+GraphNode* find_node(Driver* d, CUgraphNode h) {
+  GraphNode* found = nullptr;
+  d->graphs.for_each([&](const std::shared_ptr<Graph>& g) {
+    if (found == nullptr && g->owns(h)) found = reinterpret_cast<GraphNode*>(h);
+  });
+  return found;
+}
+
+CUresult add_kernel_node(CUgraphNode* ph, CUgraph hg, const CUgraphNode* deps, size_t n,
+                         CUfunction func, const cudasimLaunch& dims, void** kernelParams,
+                         void** extra) {
+  Driver* d = nullptr;
+  std::shared_ptr<Graph> g;
+  if (CUresult rc = find_graph(hg, &d, &g); rc != CUDA_SUCCESS) return rc;
+  Function* f = d->function(func);
+  if (f == nullptr) return CUDA_ERROR_INVALID_VALUE;
+  if (CUresult rc = check_launch_dims(dims.grid.x, dims.grid.y, dims.grid.z, dims.block.x,
+                                      dims.block.y, dims.block.z, dims.sharedMemBytes);
+      rc != CUDA_SUCCESS) {
+    return rc;
+  }
+  std::unique_ptr<ParamBlock> block;
+  if (CUresult rc = ParamBlock::build(*f->kernel, kernelParams, extra, &block); rc != CUDA_SUCCESS)
+    return rc;
+  auto node = std::make_unique<GraphNode>();
+  node->type = CU_GRAPH_NODE_TYPE_KERNEL;
+  node->function = f;
+  node->dims = dims;
+  node->params = std::move(block);
+  return g->add(std::move(node), deps, n, ph);
+}
+
+template <typename Params>
+CUresult kernel_node_params(CUgraphNode h, Params* p) {
+  Driver* d = nullptr;
+  if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
+  if (p == nullptr) return CUDA_ERROR_INVALID_VALUE;
+  GraphNode* n = find_node(d, h);
+  if (n == nullptr || n->type != CU_GRAPH_NODE_TYPE_KERNEL) return CUDA_ERROR_INVALID_VALUE;
+  std::memset(p, 0, sizeof *p);
+  p->func = reinterpret_cast<CUfunction>(n->function);
+  p->gridDimX = n->dims.grid.x;
+  p->gridDimY = n->dims.grid.y;
+  p->gridDimZ = n->dims.grid.z;
+  p->blockDimX = n->dims.block.x;
+  p->blockDimY = n->dims.block.y;
+  p->blockDimZ = n->dims.block.z;
+  p->sharedMemBytes = n->dims.sharedMemBytes;
+  p->kernelParams = n->params->args();  // the node's own copy, as CUDA returns it
+  p->extra = nullptr;
+  return CUDA_SUCCESS;
+}
+
+CUresult instantiate(CUgraphExec* out, CUgraph hg) {
+  Driver* d = nullptr;
+  std::shared_ptr<Graph> g;
+  if (out == nullptr) return CUDA_ERROR_INVALID_VALUE;
+  if (CUresult rc = find_graph(hg, &d, &g); rc != CUDA_SUCCESS) return rc;
+  auto exec = std::make_shared<GraphExec>(g->snapshot());
+  d->graph_execs.add(exec);
+  *out = reinterpret_cast<CUgraphExec>(exec.get());
+  return CUDA_SUCCESS;
+}
+
+CUresult graph_launch(CUgraphExec h, CUstream hs, bool pt) {
+  Driver* d = nullptr;
+  Context* ctx = nullptr;
+  std::shared_ptr<Stream> s;
+  if (CUresult rc = get_stream(hs, pt, &d, &ctx, &s); rc != CUDA_SUCCESS) return rc;
+  auto exec = d->graph_execs.find(h);
+  if (!exec) return CUDA_ERROR_INVALID_VALUE;
+  return exec->launch(*d, *ctx, s);
+}
+
+}  // namespace
+
+CUDASIM_API CUresult cuGraphCreate(CUgraph* phGraph, unsigned int flags) {
+  return api([&] {
+    Driver* d = nullptr;
+    if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
+    if (phGraph == nullptr || flags != 0) return CUDA_ERROR_INVALID_VALUE;
+    auto g = std::make_shared<Graph>();
+    d->graphs.add(g);
+    *phGraph = reinterpret_cast<CUgraph>(g.get());
+    return CUDA_SUCCESS;
+  });
+}
+
+CUDASIM_API CUresult cuGraphDestroy(CUgraph hGraph) {
+  return api([&] {
+    Driver* d = nullptr;
+    if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
+    return d->graphs.remove(hGraph) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+  });
+}
+
+CUDASIM_API CUresult cuGraphAddKernelNode_v2(CUgraphNode* ph, CUgraph g, const CUgraphNode* deps,
+                                             size_t n, const CUDA_KERNEL_NODE_PARAMS* p) {
+  return api([&] {
+    if (p == nullptr) return CUDA_ERROR_INVALID_VALUE;
+    CUfunction f = p->func != nullptr ? p->func : reinterpret_cast<CUfunction>(p->kern);
+    const cudasimLaunch dims{{p->gridDimX, p->gridDimY, p->gridDimZ},
+                             {p->blockDimX, p->blockDimY, p->blockDimZ},
+                             p->sharedMemBytes};
+    return add_kernel_node(ph, g, deps, n, f, dims, p->kernelParams, p->extra);
+  });
+}
+
+CUDASIM_API CUresult cuGraphAddKernelNode(CUgraphNode* ph, CUgraph g, const CUgraphNode* deps,
+                                          size_t n, const CUDA_KERNEL_NODE_PARAMS_v1* p) {
+  return api([&] {
+    if (p == nullptr) return CUDA_ERROR_INVALID_VALUE;
+    const cudasimLaunch dims{{p->gridDimX, p->gridDimY, p->gridDimZ},
+                             {p->blockDimX, p->blockDimY, p->blockDimZ},
+                             p->sharedMemBytes};
+    return add_kernel_node(ph, g, deps, n, p->func, dims, p->kernelParams, p->extra);
+  });
+}
+
+CUDASIM_API CUresult cuGraphKernelNodeGetParams_v2(CUgraphNode h, CUDA_KERNEL_NODE_PARAMS* p) {
+  return api([&] { return kernel_node_params(h, p); });
+}
+CUDASIM_API CUresult cuGraphKernelNodeGetParams(CUgraphNode h, CUDA_KERNEL_NODE_PARAMS_v1* p) {
+  return api([&] { return kernel_node_params(h, p); });
+}
+
+CUDASIM_API CUresult cuGraphAddMemsetNode(CUgraphNode* ph, CUgraph hg, const CUgraphNode* deps,
+                                          size_t n, const CUDA_MEMSET_NODE_PARAMS* p,
+                                          CUcontext ctx) {
+  return api([&] {
+    Driver* d = nullptr;
+    std::shared_ptr<Graph> g;
+    if (CUresult rc = find_graph(hg, &d, &g); rc != CUDA_SUCCESS) return rc;
+    if (p == nullptr || (ctx != nullptr && d->context(ctx) == nullptr))
+      return CUDA_ERROR_INVALID_VALUE;
+    Op probe;  // validates the parameters now, as CUDA does
+    if (CUresult rc = make_fill_op(*d, p->dst, p->pitch, p->value, p->elementSize, p->width,
+                                   p->height, &probe);
+        rc != CUDA_SUCCESS) {
+      return rc;
+    }
+    auto node = std::make_unique<GraphNode>();
+    node->type = CU_GRAPH_NODE_TYPE_MEMSET;
+    node->memset = *p;
+    return g->add(std::move(node), deps, n, ph);
+  });
+}
+
+CUDASIM_API CUresult cuGraphAddHostNode(CUgraphNode* ph, CUgraph hg, const CUgraphNode* deps,
+                                        size_t n, const CUDA_HOST_NODE_PARAMS* p) {
+  return api([&] {
+    Driver* d = nullptr;
+    std::shared_ptr<Graph> g;
+    if (CUresult rc = find_graph(hg, &d, &g); rc != CUDA_SUCCESS) return rc;
+    if (p == nullptr || p->fn == nullptr) return CUDA_ERROR_INVALID_VALUE;
+    auto node = std::make_unique<GraphNode>();
+    node->type = CU_GRAPH_NODE_TYPE_HOST;
+    node->host = *p;
+    return g->add(std::move(node), deps, n, ph);
+  });
+}
+
+CUDASIM_API CUresult cuGraphAddEmptyNode(CUgraphNode* ph, CUgraph hg, const CUgraphNode* deps,
+                                         size_t n) {
+  return api([&] {
+    Driver* d = nullptr;
+    std::shared_ptr<Graph> g;
+    if (CUresult rc = find_graph(hg, &d, &g); rc != CUDA_SUCCESS) return rc;
+    return g->add(std::make_unique<GraphNode>(), deps, n, ph);
+  });
+}
+
+CUDASIM_API CUresult cuGraphGetNodes(CUgraph hg, CUgraphNode* nodes, size_t* numNodes) {
+  return api([&] {
+    Driver* d = nullptr;
+    std::shared_ptr<Graph> g;
+    if (CUresult rc = find_graph(hg, &d, &g); rc != CUDA_SUCCESS) return rc;
+    if (numNodes == nullptr) return CUDA_ERROR_INVALID_VALUE;
+    const auto all = g->nodes();
+    if (nodes == nullptr) {
+      *numNodes = all.size();
+      return CUDA_SUCCESS;
+    }
+    const size_t k = std::min(*numNodes, all.size());
+    for (size_t i = 0; i < k; ++i) nodes[i] = all[i];
+    for (size_t i = k; i < *numNodes; ++i) nodes[i] = nullptr;
+    *numNodes = k;
+    return CUDA_SUCCESS;
+  });
+}
+
+CUDASIM_API CUresult cuGraphNodeGetType(CUgraphNode h, CUgraphNodeType* type) {
+  return api([&] {
+    Driver* d = nullptr;
+    if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
+    GraphNode* n = find_node(d, h);
+    if (n == nullptr || type == nullptr) return CUDA_ERROR_INVALID_VALUE;
+    *type = n->type;
+    return CUDA_SUCCESS;
+  });
+}
+
+CUDASIM_API CUresult cuGraphInstantiateWithFlags(CUgraphExec* phGraphExec, CUgraph hGraph,
+                                                 unsigned long long flags) {
+  return api([&] {
+    if (flags != 0 && flags != CUDA_GRAPH_INSTANTIATE_FLAG_AUTO_FREE_ON_LAUNCH)
+      return CUDA_ERROR_INVALID_VALUE;
+    return instantiate(phGraphExec, hGraph);
+  });
+}
+
+CUDASIM_API CUresult cuGraphInstantiate(CUgraphExec* phGraphExec, CUgraph hGraph,
+                                        CUgraphNode* phErrorNode, char* logBuffer,
+                                        size_t bufferSize) {
+  return api([&] {
+    if (phErrorNode != nullptr) *phErrorNode = nullptr;
+    if (logBuffer != nullptr && bufferSize > 0) logBuffer[0] = '\0';
+    return instantiate(phGraphExec, hGraph);
+  });
+}
+
+CUDASIM_API CUresult cuGraphInstantiate_v2(CUgraphExec* phGraphExec, CUgraph hGraph,
+                                           CUgraphNode* phErrorNode, char* logBuffer,
+                                           size_t bufferSize) {
+  return cuGraphInstantiate(phGraphExec, hGraph, phErrorNode, logBuffer, bufferSize);
+}
+
+CUDASIM_API CUresult cuGraphLaunch(CUgraphExec hGraphExec, CUstream hStream) {
+  return api([&] { return graph_launch(hGraphExec, hStream, false); });
+}
+CUDASIM_API CUresult cuGraphLaunch_ptsz(CUgraphExec hGraphExec, CUstream hStream) {
+  return api([&] { return graph_launch(hGraphExec, hStream, true); });
+}
+
+CUDASIM_API CUresult cuGraphExecDestroy(CUgraphExec hGraphExec) {
+  return api([&] {
+    Driver* d = nullptr;
+    if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
+    return d->graph_execs.remove(hGraphExec) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+  });
+}

@@ -1,0 +1,77 @@
+#include "graph.h"
+
+#include <algorithm>
+
+#include "context.h"
+#include "driver.h"
+#include "fill.h"
+
+namespace cudasim {
+
+CUresult Graph::add(std::unique_ptr<GraphNode> node, const CUgraphNode* deps, std::size_t ndeps,
+                    CUgraphNode* out) {
+  if (out == nullptr || (ndeps > 0 && deps == nullptr)) return CUDA_ERROR_INVALID_VALUE;
+  std::lock_guard lock(mu_);
+  for (std::size_t i = 0; i < ndeps; ++i) {
+    const auto* dep = reinterpret_cast<const GraphNode*>(deps[i]);
+    const bool mine =
+        std::any_of(nodes_.begin(), nodes_.end(), [&](const auto& n) { return n.get() == dep; });
+    if (!mine) return CUDA_ERROR_INVALID_VALUE;
+    node->deps.push_back(dep);
+  }
+  *out = reinterpret_cast<CUgraphNode>(node.get());
+  nodes_.push_back(std::move(node));
+  return CUDA_SUCCESS;
+}
+
+bool Graph::owns(const void* node) const {
+  std::lock_guard lock(mu_);
+  return std::any_of(nodes_.begin(), nodes_.end(), [&](const auto& n) { return n.get() == node; });
+}
+
+std::vector<CUgraphNode> Graph::nodes() const {
+  std::lock_guard lock(mu_);
+  std::vector<CUgraphNode> out;
+  for (const auto& n : nodes_) out.push_back(reinterpret_cast<CUgraphNode>(n.get()));
+  return out;
+}
+
+std::vector<GraphNode> Graph::snapshot() const {
+  std::lock_guard lock(mu_);
+  std::vector<GraphNode> out;
+  for (const auto& n : nodes_) out.push_back(*n);
+  return out;
+}
+
+CUresult GraphExec::launch(Driver& d, Context& ctx, const std::shared_ptr<Stream>& s) const {
+  // Build every operation first, so that a bad node enqueues nothing.
+  std::vector<Op> ops;
+  for (const GraphNode& n : nodes_) {
+    Op op;
+    switch (n.type) {
+      case CU_GRAPH_NODE_TYPE_KERNEL:
+        op = make_kernel_op(*n.function->kernel, n.dims, n.params);
+        break;
+      case CU_GRAPH_NODE_TYPE_MEMSET:
+        if (CUresult rc = make_fill_op(d, n.memset.dst, n.memset.pitch, n.memset.value,
+                                       n.memset.elementSize, n.memset.width, n.memset.height, &op);
+            rc != CUDA_SUCCESS) {
+          return rc;
+        }
+        break;
+      case CU_GRAPH_NODE_TYPE_HOST:
+        op.label = "host function";
+        op.host = [fn = n.host.fn, user = n.host.userData](CUresult status) {
+          if (status == CUDA_SUCCESS) fn(user);
+        };
+        break;
+      default:
+        continue;
+    }
+    if (op.work || op.host) ops.push_back(std::move(op));
+  }
+  for (Op& op : ops) ctx.enqueue(s, std::move(op));
+  return CUDA_SUCCESS;
+}
+
+}  // namespace cudasim
