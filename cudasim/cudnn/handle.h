@@ -9,6 +9,7 @@
 
 struct cudnnContext {
   const cudasim::DriverApi* api = nullptr;
+  CUcontext context = nullptr;                        // current at create
   const cudasim::dnn::DnnKernels* kernels = nullptr;  // of the context current at create
   CUstream stream = nullptr;                          // the legacy default stream
 };

@@ -26,6 +26,7 @@ CUDASIM_CUDNN_EXPORT cudnnStatus_t cudnnCreate(cudnnHandle_t* handle) {
   auto* h = new (std::nothrow) cudnnContext;
   if (h == nullptr) return CUDNN_STATUS_INTERNAL_ERROR_HOST_ALLOCATION_FAILED;
   h->api = api;
+  h->context = ctx;
   h->kernels = kernels;
   *handle = h;
   return CUDNN_STATUS_SUCCESS;
@@ -33,8 +34,10 @@ CUDASIM_CUDNN_EXPORT cudnnStatus_t cudnnCreate(cudnnHandle_t* handle) {
 
 CUDASIM_CUDNN_EXPORT cudnnStatus_t cudnnDestroy(cudnnHandle_t handle) {
   if (handle == nullptr) return CUDNN_STATUS_BAD_PARAM;
-  // Enqueued work holds no reference to the handle: its parameters were
-  // copied at launch.
+  // cuDNN documents that destroying a handle synchronises the device. An
+  // error of earlier work stays sticky for the program's next synchronisation
+  // to report; it does not fail the destroy.
+  handle->api->cuCtxSynchronize_v2(handle->context);
   delete handle;
   return CUDNN_STATUS_SUCCESS;
 }

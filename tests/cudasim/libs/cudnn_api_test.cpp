@@ -412,6 +412,40 @@ TEST_F(CudnnApi, RunsAsynchronouslyOnTheHandlesStream) {
   EXPECT_EQ(api().cuStreamDestroy(observer), CUDA_SUCCESS);
 }
 
+TEST_F(CudnnApi, DestroyWaitsForEnqueuedWork) {
+  CUstream stream = nullptr, observer = nullptr;
+  ASSERT_EQ(api().cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING), CUDA_SUCCESS);
+  ASSERT_EQ(api().cuStreamCreate(&observer, CU_STREAM_NON_BLOCKING), CUDA_SUCCESS);
+  ASSERT_EQ(cudnnSetStream(handle_, stream), CUDNN_STATUS_SUCCESS);
+  const dnn::Tensor4d t = dnn::packed_nchw(1, 4, 2, 2);
+  TensorDesc d(t);
+  const auto x = random_tensor(t, 70);
+  std::vector<float> want(x.size(), kNaN);
+  const dnn::SoftmaxParams sp{dnn::SoftmaxAlgorithm::kAccurate, dnn::SoftmaxMode::kChannel};
+  dnn::softmax_forward(sp, t, x.data(), 1.0f, 0.0f, t, want.data());
+  const CUdeviceptr dx = upload(x), dy = upload(std::vector<float>(x.size(), kNaN));
+  const float one = 1.0f, zero = 0.0f;
+  StreamGate gate(api(), stream);
+  ASSERT_EQ(cudnnSoftmaxForward(handle_, CUDNN_SOFTMAX_ACCURATE, CUDNN_SOFTMAX_MODE_CHANNEL, &one,
+                                d, f(dx), &zero, d, f(dy)),
+            CUDNN_STATUS_SUCCESS);
+  std::thread opener([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    gate.release();
+  });
+  EXPECT_EQ(cudnnDestroy(handle_), CUDNN_STATUS_SUCCESS);
+  handle_ = nullptr;
+  opener.join();
+  // Without any further synchronisation of `stream`, the softmax is done.
+  std::vector<float> seen(x.size());
+  ASSERT_EQ(api().cuMemcpyDtoHAsync(seen.data(), dy, seen.size() * sizeof(float), observer),
+            CUDA_SUCCESS);
+  ASSERT_EQ(api().cuStreamSynchronize(observer), CUDA_SUCCESS);
+  expect_bitwise_equal(seen, want);
+  EXPECT_EQ(api().cuStreamDestroy(stream), CUDA_SUCCESS);
+  EXPECT_EQ(api().cuStreamDestroy(observer), CUDA_SUCCESS);
+}
+
 TEST_F(CudnnApi, BadArgumentsGetStatusCodes) {
   ConvProblem p(false, false);
   const CUdeviceptr buf = alloc(1 << 16);
