@@ -1,4 +1,6 @@
 // Streams, events, host functions and callbacks.
+#include <utility>
+
 #include "api_common.h"
 
 using namespace cudasim;
@@ -282,4 +284,84 @@ CUDASIM_API CUresult cuEventElapsedTime(float* ms, CUevent a, CUevent b) {
 }
 CUDASIM_API CUresult cuEventElapsedTime_v2(float* ms, CUevent a, CUevent b) {
   return api([&] { return elapsed(ms, a, b); });
+}
+
+// ---- Stream capture queries ---------------------------------------------------
+// Streams are never captured here (cuStreamBeginCapture is not provided), so
+// the truthful answer for any valid stream is "not capturing".
+
+namespace {
+
+CUresult capture_info(CUstream h, bool pt, CUstreamCaptureStatus* status, cuuint64_t* id,
+                      CUgraph* graph, const CUgraphNode** deps, const CUgraphEdgeData** edges,
+                      size_t* ndeps) {
+  return with_stream(h, pt, [&](Context&, Stream&) {
+    if (status == nullptr) return CUDA_ERROR_INVALID_VALUE;
+    *status = CU_STREAM_CAPTURE_STATUS_NONE;
+    if (id != nullptr) *id = 0;
+    if (graph != nullptr) *graph = nullptr;
+    if (deps != nullptr) *deps = nullptr;
+    if (edges != nullptr) *edges = nullptr;
+    if (ndeps != nullptr) *ndeps = 0;
+    return CUDA_SUCCESS;
+  });
+}
+
+}  // namespace
+
+CUDASIM_API CUresult cuStreamIsCapturing(CUstream h, CUstreamCaptureStatus* status) {
+  return api(
+      [&] { return capture_info(h, false, status, nullptr, nullptr, nullptr, nullptr, nullptr); });
+}
+CUDASIM_API CUresult cuStreamIsCapturing_ptsz(CUstream h, CUstreamCaptureStatus* status) {
+  return api(
+      [&] { return capture_info(h, true, status, nullptr, nullptr, nullptr, nullptr, nullptr); });
+}
+CUDASIM_API CUresult cuStreamGetCaptureInfo(CUstream h, CUstreamCaptureStatus* status,
+                                            cuuint64_t* id) {
+  return api(
+      [&] { return capture_info(h, false, status, id, nullptr, nullptr, nullptr, nullptr); });
+}
+CUDASIM_API CUresult cuStreamGetCaptureInfo_ptsz(CUstream h, CUstreamCaptureStatus* status,
+                                                 cuuint64_t* id) {
+  return api([&] { return capture_info(h, true, status, id, nullptr, nullptr, nullptr, nullptr); });
+}
+CUDASIM_API CUresult cuStreamGetCaptureInfo_v2(CUstream h, CUstreamCaptureStatus* status,
+                                               cuuint64_t* id, CUgraph* graph,
+                                               const CUgraphNode** deps, size_t* ndeps) {
+  return api([&] { return capture_info(h, false, status, id, graph, deps, nullptr, ndeps); });
+}
+CUDASIM_API CUresult cuStreamGetCaptureInfo_v2_ptsz(CUstream h, CUstreamCaptureStatus* status,
+                                                    cuuint64_t* id, CUgraph* graph,
+                                                    const CUgraphNode** deps, size_t* ndeps) {
+  return api([&] { return capture_info(h, true, status, id, graph, deps, nullptr, ndeps); });
+}
+CUDASIM_API CUresult cuStreamGetCaptureInfo_v3(CUstream h, CUstreamCaptureStatus* status,
+                                               cuuint64_t* id, CUgraph* graph,
+                                               const CUgraphNode** deps,
+                                               const CUgraphEdgeData** edges, size_t* ndeps) {
+  return api([&] { return capture_info(h, false, status, id, graph, deps, edges, ndeps); });
+}
+CUDASIM_API CUresult cuStreamGetCaptureInfo_v3_ptsz(CUstream h, CUstreamCaptureStatus* status,
+                                                    cuuint64_t* id, CUgraph* graph,
+                                                    const CUgraphNode** deps,
+                                                    const CUgraphEdgeData** edges, size_t* ndeps) {
+  return api([&] { return capture_info(h, true, status, id, graph, deps, edges, ndeps); });
+}
+
+CUDASIM_API CUresult cuThreadExchangeStreamCaptureMode(CUstreamCaptureMode* mode) {
+  return api([&] {
+    Driver* d = nullptr;
+    if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
+    if (mode == nullptr) return CUDA_ERROR_INVALID_VALUE;
+    const int m = enum_value(*mode);
+    if (m != CU_STREAM_CAPTURE_MODE_GLOBAL && m != CU_STREAM_CAPTURE_MODE_THREAD_LOCAL &&
+        m != CU_STREAM_CAPTURE_MODE_RELAXED) {
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+    // Per thread, as in CUDA: the previous mode comes back.
+    thread_local CUstreamCaptureMode current = CU_STREAM_CAPTURE_MODE_GLOBAL;
+    std::swap(current, *mode);
+    return CUDA_SUCCESS;
+  });
 }

@@ -152,6 +152,11 @@
   X("cuStreamGetCtx", 9020, cuStreamGetCtx, cuStreamGetCtx_ptsz)                                \
   X("cuStreamGetId", 12000, cuStreamGetId, cuStreamGetId_ptsz)                                  \
   X("cuStreamGetDevice", 12080, cuStreamGetDevice, cuStreamGetDevice_ptsz)                      \
+  X("cuStreamIsCapturing", 10000, cuStreamIsCapturing, cuStreamIsCapturing_ptsz)                \
+  X("cuStreamGetCaptureInfo", 10010, cuStreamGetCaptureInfo, cuStreamGetCaptureInfo_ptsz)       \
+  X("cuStreamGetCaptureInfo", 11030, cuStreamGetCaptureInfo_v2, cuStreamGetCaptureInfo_v2_ptsz) \
+  X("cuStreamGetCaptureInfo", 12030, cuStreamGetCaptureInfo_v3, cuStreamGetCaptureInfo_v3_ptsz) \
+  X("cuThreadExchangeStreamCaptureMode", 10010, cuThreadExchangeStreamCaptureMode, cuThreadExchangeStreamCaptureMode) \
   X("cuLaunchHostFunc", 10000, cuLaunchHostFunc, cuLaunchHostFunc_ptsz)                         \
   X("cuEventCreate", 2000, cuEventCreate, cuEventCreate)                                        \
   X("cuEventRecord", 2000, cuEventRecord, cuEventRecord_ptsz)                                   \

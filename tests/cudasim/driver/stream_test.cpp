@@ -238,3 +238,22 @@ TEST_F(Streams, PerThreadStreamWorkOutlivesItsThread) {
   EXPECT_EQ(v[7], 3);
   EXPECT_EQ(v[8], 2);
 }
+
+TEST_F(Streams, NothingIsBeingCaptured) {
+  CUstream s = nullptr;
+  ASSERT_CU(cuStreamCreate(&s, 0));
+  CUstreamCaptureStatus status = CU_STREAM_CAPTURE_STATUS_ACTIVE;
+  ASSERT_CU(cuStreamIsCapturing(s, &status));
+  EXPECT_EQ(status, CU_STREAM_CAPTURE_STATUS_NONE);
+  status = CU_STREAM_CAPTURE_STATUS_ACTIVE;
+  cuuint64_t id = 7;
+  ASSERT_CU(cuStreamGetCaptureInfo(nullptr, &status, &id, nullptr, nullptr, nullptr, nullptr));
+  EXPECT_EQ(status, CU_STREAM_CAPTURE_STATUS_NONE);
+  ASSERT_CU(cuStreamDestroy(s));
+  EXPECT_EQ(cuStreamIsCapturing(s, &status), CUDA_ERROR_INVALID_HANDLE);
+  CUstreamCaptureMode mode = CU_STREAM_CAPTURE_MODE_RELAXED;
+  ASSERT_CU(cuThreadExchangeStreamCaptureMode(&mode));
+  EXPECT_EQ(mode, CU_STREAM_CAPTURE_MODE_GLOBAL);
+  ASSERT_CU(cuThreadExchangeStreamCaptureMode(&mode));
+  EXPECT_EQ(mode, CU_STREAM_CAPTURE_MODE_RELAXED);
+}
