@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <ostream>
 #include <vector>
 
 #include "tensor_test_util.h"
@@ -22,6 +23,14 @@ struct Case {
   ConvParams p;
   bool nhwc;
 };
+
+// Readable test names in failure messages.
+void PrintTo(const Case& t, std::ostream* os) {
+  *os << (t.nhwc ? "NHWC " : "NCHW ") << t.n << "x" << t.c << "x" << t.h << "x" << t.w << " * "
+      << t.k << "x" << t.c << "x" << t.r << "x" << t.s << " pad " << t.p.pad_h << "," << t.p.pad_w
+      << " stride " << t.p.stride_h << "," << t.p.stride_w << " dilation " << t.p.dilation_h << ","
+      << t.p.dilation_w << (t.p.flip ? " convolution" : " cross-correlation");
+}
 
 const Case kCases[] = {
     {1, 1, 5, 5, 1, 3, 3, {0, 0, 1, 1, 1, 1, false}, false},

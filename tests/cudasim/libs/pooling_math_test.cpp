@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <ostream>
 #include <vector>
 
 #include "tensor_test_util.h"
@@ -50,6 +51,13 @@ struct Case {
   int n, c, h, w;
   bool nhwc;
 };
+
+// Readable test names in failure messages.
+void PrintTo(const Case& t, std::ostream* os) {
+  *os << (t.nhwc ? "NHWC " : "NCHW ") << t.n << "x" << t.c << "x" << t.h << "x" << t.w << " mode "
+      << static_cast<int>(t.p.mode) << " window " << t.p.window_h << "x" << t.p.window_w << " pad "
+      << t.p.pad_h << "," << t.p.pad_w << " stride " << t.p.stride_h << "," << t.p.stride_w;
+}
 
 class PoolCases : public ::testing::TestWithParam<Case> {};
 
