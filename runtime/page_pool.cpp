@@ -81,6 +81,18 @@ void PagePool::give_back(std::vector<ChunkHandle>* chunks) {
   chunks->clear();
 }
 
+std::size_t PagePool::release_free(std::size_t count) {
+  std::lock_guard lock(mu_);
+  std::size_t released = 0;
+  while (released < count && !free_.empty()) {
+    (void)driver_.cuMemRelease(free_.back());
+    free_.pop_back();
+    --created_;
+    ++released;
+  }
+  return released;
+}
+
 Status PagePool::map(CUdeviceptr base, const std::vector<ChunkHandle>& chunks) const {
   if (chunks.empty() || base % chunk_bytes() != 0) return Status(StatusCode::kInvalidValue);
   std::size_t mapped = 0;

@@ -56,6 +56,24 @@ TEST_F(PagePoolTest, GivenBackChunksAreReusedNotRecreated) {
   EXPECT_EQ(testing::fake_driver().creates, 4);
 }
 
+TEST_F(PagePoolTest, ReleasesOnlyUnusedChunksToTheDevice) {
+  auto pool = make(6 * kChunk);
+  std::vector<ChunkHandle> kept, returned;
+  ASSERT_TRUE(pool->take(2, &kept).is_ok());
+  ASSERT_TRUE(pool->take(3, &returned).is_ok());
+  pool->give_back(&returned);
+  EXPECT_EQ(pool->release_free(2), 2u);
+  EXPECT_EQ(pool->created_chunks(), 3u);
+  EXPECT_EQ(pool->free_chunks(), 1u);
+  EXPECT_EQ(testing::live_device_bytes(), 3 * kChunk);
+  EXPECT_EQ(pool->release_free(5), 1u);  // only what is free
+  EXPECT_EQ(pool->chunks_in_use(), 2u);
+  EXPECT_EQ(testing::live_device_bytes(), 2 * kChunk);
+  // Released chunks count no more: the budget can be created anew.
+  std::vector<ChunkHandle> again;
+  EXPECT_TRUE(pool->take(4, &again).is_ok());
+}
+
 TEST_F(PagePoolTest, MixesReusedAndNewChunks) {
   auto pool = make(6 * kChunk);
   std::vector<ChunkHandle> a, b;

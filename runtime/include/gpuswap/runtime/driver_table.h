@@ -25,6 +25,8 @@ namespace gpuswap::runtime {
   X(cuDeviceGetAttribute, "cuDeviceGetAttribute", true)                   \
   X(cuDeviceTotalMem, "cuDeviceTotalMem_v2", true)                        \
   X(cuMemGetInfo, "cuMemGetInfo_v2", true)                                \
+  X(cuMemAlloc, "cuMemAlloc_v2", true)                                    \
+  X(cuMemFree, "cuMemFree_v2", true)                                      \
   X(cuMemAddressReserve, "cuMemAddressReserve", true)                     \
   X(cuMemAddressFree, "cuMemAddressFree", true)                           \
   X(cuMemCreate, "cuMemCreate", true)                                     \

@@ -39,6 +39,10 @@ class PagePool {
   Status take(std::size_t count, std::vector<ChunkHandle>* out);
   // Returns chunks for reuse and empties `chunks`.
   void give_back(std::vector<ChunkHandle>* chunks);
+  // Releases up to `count` unused chunks to the device (cuMemRelease), so that
+  // memory the budget lends to pass-through allocations really is free on
+  // the device. Returns how many were released.
+  std::size_t release_free(std::size_t count);
 
   // Maps chunk i at base + i * chunk_bytes() and grants the device read-write
   // access to the whole range. On failure nothing stays mapped.

@@ -1,0 +1,228 @@
+// The residency runtime of one process (DESIGN.md, "Regions and residency"):
+// the arena and its regions, the physical page pool, the pinned host pool,
+// the evict and restore streams and the policy, for the device whose context
+// is current when it is created (one device per process for now).
+//
+// The hooks call it from many threads at once:
+//   - lookups (region_at, decode_launch) take no lock;
+//   - every state change (allocation, free, eviction, restore, pinning) and
+//     every policy call happens under one runtime mutex, which is never held
+//     while the application's own call is issued;
+//   - prepare() pins what an operation touches for the duration of its
+//     enqueue; the returned guard unpins without taking the mutex.
+//
+// docs/runtime.md describes the swap engine, its ordering rules, the budgets
+// and what cuMemGetInfo reports.
+#pragma once
+
+#include <cuda.h>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "gpuswap/config/config.h"
+#include "gpuswap/policy/policy.h"
+#include "gpuswap/runtime/address_arena.h"
+#include "gpuswap/runtime/driver_param_source.h"
+#include "gpuswap/runtime/driver_table.h"
+#include "gpuswap/runtime/host_pool.h"
+#include "gpuswap/runtime/page_pool.h"
+#include "gpuswap/runtime/param_decoder.h"
+#include "gpuswap/runtime/param_layout_cache.h"
+#include "gpuswap/runtime/region.h"
+#include "gpuswap/runtime/status.h"
+#include "gpuswap/runtime/swap_stats.h"
+#include "gpuswap/runtime/touched_regions.h"
+#include "gpuswap/runtime/trace_writer.h"
+
+namespace gpuswap::runtime {
+
+// One region an operation touches, and how.
+struct Touch {
+  Region* region = nullptr;
+  policy::AccessMode mode = policy::AccessMode::write;
+};
+
+// What the policy learns about an operation besides its regions.
+struct OperationInfo {
+  policy::OperationKind kind = policy::OperationKind::kernel;
+  std::uint64_t signature = 0;
+};
+
+// Keeps the regions of one operation pinned (resident, not evictable) until
+// it is destroyed or released: hold it across the real call.
+class PinGuard {
+ public:
+  PinGuard() = default;
+  ~PinGuard() { release(); }
+  PinGuard(PinGuard&& other) noexcept;
+  PinGuard& operator=(PinGuard&& other) noexcept;
+  PinGuard(const PinGuard&) = delete;
+  PinGuard& operator=(const PinGuard&) = delete;
+
+  void release() noexcept;
+  std::size_t size() const { return pinned_.size(); }
+
+ private:
+  friend class Runtime;
+  TouchedRegions pinned_;
+};
+
+class Runtime {
+ public:
+  // A runtime on the current context's device. `driver` must hold the real
+  // driver functions (load_driver_table succeeded). The device budget is
+  // config::device_budget_bytes() of what cuMemGetInfo reports now; the host
+  // budget resolves percentages against physical memory.
+  static Status create(const DriverTable& driver, const config::Config& config,
+                       std::unique_ptr<policy::Policy> policy, std::unique_ptr<Runtime>* out);
+  // Waits for the runtime's own copies, unmaps and releases every page and
+  // all pinned host memory. The interposer never destroys its runtime (no
+  // CUDA call once exit has begun); tests do.
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  // cuMemAlloc: a region for bytes >= min_swappable (placed in the arena,
+  // without pages until its first use), else the real cuMemAlloc, counted
+  // against the device budget. kOutOfMemory (and a log line) when the live
+  // regions would exceed device budget + host budget, or when room for a
+  // pass-through allocation cannot be made; nothing existing is disturbed.
+  Status mem_alloc(std::uint64_t bytes, CUdeviceptr* out);
+  // cuMemFree. A region base waits for the work that touched the region,
+  // unmaps it and returns its pages and host memory; a pass-through pointer
+  // goes to the real cuMemFree. Anything else (interior pointer, unknown
+  // pointer, double free) is kInvalidValue with a log line, and nothing
+  // changes.
+  Status mem_free(CUdeviceptr pointer);
+  // Accounts a device allocation made elsewhere (cuMemAllocManaged,
+  // cuMemAllocAsync) against the budget; mem_free then frees it.
+  void adopt_pass_through(CUdeviceptr pointer, std::uint64_t bytes);
+
+  // Makes every touched region resident (restoring or evicting as needed),
+  // pins them, notes `stream` on each and reports the operation to the
+  // policy. On success `guard` holds the pins until the real call has been
+  // issued. kOutOfMemory when the regions cannot all be resident at once;
+  // nothing is lost then, and nothing stays pinned.
+  Status prepare(std::span<const Touch> touched, CUstream stream, const OperationInfo& operation,
+                 PinGuard* guard);
+  // The same with every region in `write` mode (kernel launches: any
+  // parameter may be read and written).
+  Status prepare(const TouchedRegions& touched, CUstream stream, const OperationInfo& operation,
+                 PinGuard* guard);
+
+  // The regions a launch touches (ParamDecoder over the runtime's layout
+  // cache). Lock-free once the function has been seen.
+  Status decode_launch(const void* function, FunctionKind kind, void* const* kernel_params,
+                       void* const* extra, TouchedRegions* out);
+
+  // Evicts the region whose base is `base` now (copy to host unless its
+  // contents are dead), waiting for the work that uses it. kBusy when an
+  // enqueue holds it pinned, kInvalidValue for anything but a region base;
+  // a region that is not resident is left as it is.
+  Status evict(CUdeviceptr base);
+
+  // cuMemGetInfo as the application sees it (docs/runtime.md).
+  Status mem_get_info(std::uint64_t* free, std::uint64_t* total);
+
+  // The region any byte of [pointer, pointer + 1) belongs to, or null. No lock.
+  Region* region_at(CUdeviceptr pointer) const { return arena_->region_at(pointer); }
+  // cuMemGetAddressRange for region pointers: the region's base and the size
+  // the application asked for. kNotFound for other pointers.
+  Status address_range(CUdeviceptr pointer, CUdeviceptr* base, std::uint64_t* size) const;
+
+  const PageMap& page_map() const { return arena_->page_map(); }
+  std::uint64_t device_budget_bytes() const { return device_budget_; }
+  std::uint64_t host_budget_bytes() const { return host_pool_->budget_bytes(); }
+  SwapStats stats() const;
+
+ private:
+  struct Entry {
+    std::unique_ptr<Region> region;
+    bool config_pinned = false;
+    // Recorded on the restore stream after the copy in; users wait on it
+    // until it is known complete.
+    CUevent ready = nullptr;
+  };
+  struct PendingHostFree {
+    void* host;
+    CUevent done;
+    RegionId region;
+    std::uint64_t bytes;
+    std::chrono::steady_clock::time_point started;
+  };
+  enum class Room { kOk, kOutOfMemory, kWaitForPins };
+
+  Runtime(const DriverTable& driver, const config::Config& config,
+          std::unique_ptr<policy::Policy> policy);
+  Status start(CUcontext context, CUdevice device);
+
+  template <typename Get>
+  Status prepare_impl(std::size_t count, const Get& get, CUstream stream,
+                      const OperationInfo& operation, PinGuard* guard);
+  template <typename Get>
+  Status try_prepare_locked(std::size_t count, const Get& get, CUstream stream,
+                            const OperationInfo& operation, PinGuard* guard, Room* room);
+
+  void ensure_context();
+  Entry* entry_of(const Region* region);  // under mu_; null when retired
+  Status make_resident_locked(Entry& entry, policy::AccessMode mode, Room* room);
+  Room make_room_locked(std::uint64_t bytes);
+  bool evictable_locked(policy::RegionId id, bool* saw_pinned);
+  Status evict_locked(Entry& entry, bool discard, TraceReason reason);
+  // Records an event on every stream of the region's stream set; `waiter`
+  // waits for them GPU-side, or, when null, the host does.
+  Status wait_for_users_locked(Region& region, const RegionLock& held, CUstream waiter);
+  Status take_pages_locked(Region& region, std::vector<ChunkHandle>* chunks);
+  // Frees the host copies of restores whose copy in has completed (all of
+  // them, waiting, when `wait`).
+  void reap_locked(bool wait);
+  void forget_ready_locked(Entry& entry);
+  void emit(TraceKind kind, TraceReason reason, RegionId region, std::uint64_t bytes,
+            std::uint64_t duration_ns);
+  CUevent event_locked();
+  void recycle_event_locked(CUevent event);
+  void retire_locked(std::unique_ptr<Region> region);
+  std::uint64_t used_device_bytes_locked() const;
+
+  DriverTable driver_;
+  const config::Config config_;
+  std::unique_ptr<policy::Policy> policy_;
+  CUcontext context_ = nullptr;
+  CUdevice device_ = 0;
+  std::uint64_t device_total_ = 0;
+  std::uint64_t device_budget_ = 0;
+
+  std::unique_ptr<AddressArena> arena_;
+  std::unique_ptr<PagePool> pages_;
+  std::unique_ptr<HostPool> host_pool_;
+  DriverParamSource param_source_{driver_};
+  ParamLayoutCache layouts_{param_source_};
+  CUstream evict_stream_ = nullptr;
+  CUstream restore_stream_ = nullptr;
+  std::unique_ptr<TraceWriter> trace_;
+
+  mutable std::mutex mu_;
+  // Everything below is guarded by mu_.
+  std::unordered_map<RegionId, Entry> regions_;
+  std::vector<Entry*> by_slot_;  // arena granule of a region's base -> its entry
+  std::unordered_map<CUdeviceptr, std::uint64_t> pass_through_;
+  std::uint64_t pass_through_bytes_ = 0;
+  std::uint64_t live_region_bytes_ = 0;
+  std::uint64_t allocation_index_ = 0;
+  RegionId next_id_ = 1;
+  std::deque<PendingHostFree> pending_host_frees_;
+  std::vector<CUevent> spare_events_;
+  std::vector<CUevent> wait_events_;  // scratch for wait_for_users_locked
+  std::deque<std::unique_ptr<Region>> retired_;
+  SwapStats stats_;
+};
+
+}  // namespace gpuswap::runtime

@@ -1,0 +1,20 @@
+// Running totals of what the swap engine has done, for logs, the trace
+// summary and tests.
+#pragma once
+
+#include <cstdint>
+
+namespace gpuswap::runtime {
+
+struct SwapStats {
+  std::uint64_t evictions = 0;    // copies to host
+  std::uint64_t discards = 0;     // evictions without a copy (dead contents)
+  std::uint64_t restores = 0;     // copies to device
+  std::uint64_t fresh_pages = 0;  // first uses and overwrites: pages without a copy
+  std::uint64_t bytes_to_host = 0;
+  std::uint64_t bytes_to_device = 0;
+  std::uint64_t stall_ns = 0;       // host time spent waiting for evictions to finish
+  std::uint64_t out_of_memory = 0;  // operations and allocations refused
+};
+
+}  // namespace gpuswap::runtime

@@ -1,0 +1,813 @@
+#include "gpuswap/runtime/runtime.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <thread>
+#include <utility>
+
+#include "gpuswap/runtime/log.h"
+
+namespace gpuswap::runtime {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using policy::AccessMode;
+constexpr auto kRuntime = log::Subsystem::runtime;
+
+// How long an operation that needs memory waits for other threads' enqueues
+// to unpin regions it could evict, before it reports out of memory.
+constexpr auto kPinWait = std::chrono::seconds(5);
+constexpr auto kPinPoll = std::chrono::microseconds(200);
+// Freed Region objects are destroyed only after this many later frees: a hook
+// that looked a region up without a lock may still read it for the few
+// instructions until it takes the runtime mutex and finds it gone.
+constexpr std::size_t kRetiredKept = std::size_t{1} << 14;
+
+std::uint64_t physical_memory_bytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page <= 0) return 0;
+  return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page);
+}
+
+std::uint64_t elapsed_ns(Clock::time_point since) {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - since).count());
+}
+
+// The mode of a region two operands of one call share.
+AccessMode merge(AccessMode a, AccessMode b) {
+  if (a == b) return a;
+  return AccessMode::write;  // any mix keeps the old contents and may change them
+}
+
+struct UniqueTouches {
+  std::vector<Touch> items;
+  std::vector<policy::Access> accesses;
+};
+
+// Per hooking thread, so that a warm thread allocates nothing here.
+UniqueTouches& scratch() {
+  thread_local UniqueTouches touches;
+  return touches;
+}
+
+}  // namespace
+
+PinGuard::PinGuard(PinGuard&& other) noexcept : pinned_(std::move(other.pinned_)) {
+  other.pinned_.clear();
+}
+
+PinGuard& PinGuard::operator=(PinGuard&& other) noexcept {
+  if (this != &other) {
+    release();
+    pinned_ = std::move(other.pinned_);
+    other.pinned_.clear();
+  }
+  return *this;
+}
+
+void PinGuard::release() noexcept {
+  for (std::size_t i = 0; i < pinned_.size(); ++i) (void)pinned_[i]->unpin();
+  pinned_.clear();
+}
+
+Runtime::Runtime(const DriverTable& driver, const config::Config& config,
+                 std::unique_ptr<policy::Policy> policy)
+    : driver_(driver), config_(config), policy_(std::move(policy)) {}
+
+Status Runtime::create(const DriverTable& driver, const config::Config& config,
+                       std::unique_ptr<policy::Policy> policy, std::unique_ptr<Runtime>* out) {
+  if (out == nullptr || policy == nullptr) return Status(StatusCode::kInvalidValue);
+  if (driver.cuCtxGetCurrent == nullptr || driver.cuMemAlloc == nullptr) {
+    return Status(StatusCode::kNotSupported);
+  }
+  CUcontext context = nullptr;
+  if (Status status = Status::driver(driver.cuCtxGetCurrent(&context)); !status) return status;
+  if (context == nullptr) return Status::driver(CUDA_ERROR_INVALID_CONTEXT);
+  CUdevice device = 0;
+  if (Status status = Status::driver(driver.cuCtxGetDevice(&device)); !status) return status;
+
+  std::unique_ptr<Runtime> runtime(new Runtime(driver, config, std::move(policy)));
+  if (Status status = runtime->start(context, device); !status) return status;
+  *out = std::move(runtime);
+  return Status::ok();
+}
+
+Status Runtime::start(CUcontext context, CUdevice device) {
+  context_ = context;
+  device_ = device;
+  std::size_t free = 0;
+  std::size_t total = 0;
+  if (Status status = Status::driver(driver_.cuMemGetInfo(&free, &total)); !status) return status;
+  device_total_ = total;
+  device_budget_ = config::device_budget_bytes(config_, total, free);
+  const std::uint64_t host_budget = config_.host_budget.resolve(physical_memory_bytes());
+
+  if (Status status = AddressArena::reserve(
+          driver_, suggested_arena_bytes(device_budget_, host_budget), &arena_);
+      !status) {
+    return status;
+  }
+  if (Status status = PagePool::create(driver_, device_, device_budget_, &pages_); !status) {
+    return status;
+  }
+  host_pool_ = std::make_unique<HostPool>(driver_, host_budget);
+  if (Status status =
+          Status::driver(driver_.cuStreamCreate(&evict_stream_, CU_STREAM_NON_BLOCKING));
+      !status) {
+    return status;
+  }
+  if (Status status =
+          Status::driver(driver_.cuStreamCreate(&restore_stream_, CU_STREAM_NON_BLOCKING));
+      !status) {
+    return status;
+  }
+  by_slot_.assign(arena_->page_map().slot_count(), nullptr);
+  TraceHeader header;
+  header.device_budget = device_budget_;
+  trace_ = std::make_unique<TraceWriter>(config_.trace, header);
+  if (!trace_->error().empty()) {
+    log::warn(kRuntime, "swap trace disabled: {}", trace_->error());
+  }
+  log::info(kRuntime, "device budget {} bytes of {}, host budget {} bytes, min_swappable {}",
+            device_budget_, device_total_, host_budget, config_.min_swappable);
+  return Status::ok();
+}
+
+Runtime::~Runtime() {
+  std::lock_guard lock(mu_);
+  if (evict_stream_ != nullptr) (void)driver_.cuStreamSynchronize(evict_stream_);
+  if (restore_stream_ != nullptr) (void)driver_.cuStreamSynchronize(restore_stream_);
+  for (auto& [id, entry] : regions_) {
+    Region& region = *entry.region;
+    RegionLock held = region.lock();
+    (void)wait_for_users_locked(region, held, nullptr);
+    forget_ready_locked(entry);
+    if (holds_device_pages(region.state(held))) {
+      std::vector<ChunkHandle>& chunks = *region.chunks(held);
+      (void)pages_->unmap(region.base(), chunks.size());
+      pages_->give_back(&chunks);
+    }
+    if (void* host = region.host_backing(held); host != nullptr) (void)host_pool_->free(host);
+    (void)arena_->remove(region.base());
+  }
+  reap_locked(true);
+  for (CUevent event : spare_events_) (void)driver_.cuEventDestroy(event);
+  if (evict_stream_ != nullptr) (void)driver_.cuStreamDestroy(evict_stream_);
+  if (restore_stream_ != nullptr) (void)driver_.cuStreamDestroy(restore_stream_);
+  if (trace_ != nullptr) trace_->close();
+}
+
+void Runtime::ensure_context() {
+  // The runtime's own driver calls (pinning host memory, creating events,
+  // allocating) need a current context; a thread that has none gets the
+  // runtime's, as the CUDA runtime API does for a thread's first call.
+  CUcontext current = nullptr;
+  if (driver_.cuCtxGetCurrent(&current) == CUDA_SUCCESS && current == nullptr) {
+    (void)driver_.cuCtxSetCurrent(context_);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Allocation and free
+
+Status Runtime::mem_alloc(std::uint64_t bytes, CUdeviceptr* out) {
+  if (out == nullptr || bytes == 0) return Status(StatusCode::kInvalidValue);
+  ensure_context();
+  std::unique_lock lock(mu_);
+  const std::uint64_t index = allocation_index_++;
+
+  if (bytes < config_.min_swappable) {
+    const Clock::time_point deadline = Clock::now() + kPinWait;
+    for (;;) {
+      const Room room = make_room_locked(bytes);
+      if (room == Room::kOk) break;
+      if (room == Room::kOutOfMemory || Clock::now() > deadline) {
+        ++stats_.out_of_memory;
+        log::warn(kRuntime,
+                  "out of memory: {} bytes (pass-through) do not fit the device budget of {} "
+                  "bytes ({} in use)",
+                  bytes, device_budget_, used_device_bytes_locked());
+        emit(TraceKind::oom, TraceReason::budget, 0, bytes, 0);
+        return Status(StatusCode::kOutOfMemory);
+      }
+      lock.unlock();
+      std::this_thread::sleep_for(kPinPoll);
+      lock.lock();
+    }
+    // Chunks the pool keeps for reuse still occupy the device: give back
+    // enough that the budget really is free for the driver's allocator.
+    const std::uint64_t created = pages_->created_chunks() * PagePool::chunk_bytes();
+    if (created + pass_through_bytes_ + bytes > device_budget_) {
+      const std::uint64_t excess = created + pass_through_bytes_ + bytes - device_budget_;
+      (void)pages_->release_free((excess + PagePool::chunk_bytes() - 1) / PagePool::chunk_bytes());
+    }
+    CUdeviceptr pointer = 0;
+    if (Status status = Status::driver(driver_.cuMemAlloc(&pointer, bytes)); !status) {
+      if (status.driver_result() == CUDA_ERROR_OUT_OF_MEMORY) ++stats_.out_of_memory;
+      return status;
+    }
+    pass_through_[pointer] = bytes;
+    pass_through_bytes_ += bytes;
+    *out = pointer;
+    return Status::ok();
+  }
+
+  const std::uint64_t rounded = round_up_to_granule(bytes);
+  const std::uint64_t capacity = device_budget_ + host_pool_->budget_bytes();
+  if (live_region_bytes_ + pass_through_bytes_ + rounded > capacity) {
+    ++stats_.out_of_memory;
+    log::warn(kRuntime,
+              "out of memory: an allocation of {} bytes exceeds device budget + host budget "
+              "({} bytes; {} already allocated)",
+              bytes, capacity, live_region_bytes_ + pass_through_bytes_);
+    emit(TraceKind::oom, TraceReason::host, 0, bytes, 0);
+    return Status(StatusCode::kOutOfMemory);
+  }
+  std::uintptr_t start = 0;
+  if (Status status = arena_->place(bytes, &start); !status) {
+    ++stats_.out_of_memory;
+    log::warn(kRuntime, "out of memory: no room for {} bytes in the address arena", bytes);
+    return status;
+  }
+  const RegionId id = next_id_++;
+  auto region = std::make_unique<Region>(id, start, bytes, RegionState::kDiscarded);
+  if (Status status = arena_->publish(start, bytes, region.get()); !status) {
+    (void)arena_->remove(start);
+    return status;
+  }
+  Entry& entry = regions_[id];
+  entry.region = std::move(region);
+  entry.config_pinned = config_.pinned(bytes, index);
+  by_slot_[(start - arena_->base()) >> kGranuleShift] = &entry;
+  live_region_bytes_ += rounded;
+  policy_->on_allocated(id, rounded);
+  emit(TraceKind::alloc, TraceReason::none, id, bytes, 0);
+  *out = start;
+  return Status::ok();
+}
+
+void Runtime::adopt_pass_through(CUdeviceptr pointer, std::uint64_t bytes) {
+  std::lock_guard lock(mu_);
+  auto [it, inserted] = pass_through_.try_emplace(pointer, bytes);
+  if (inserted) pass_through_bytes_ += bytes;
+}
+
+Status Runtime::mem_free(CUdeviceptr pointer) {
+  if (pointer == 0) return Status::driver(driver_.cuMemFree(0));  // the driver's own answer
+  ensure_context();
+  std::unique_lock lock(mu_);
+  if (Region* region = arena_->region_at(pointer); region != nullptr) {
+    Entry* entry = entry_of(region);
+    if (entry == nullptr || region->base() != pointer) {
+      log::warn(kRuntime, "cuMemFree({:#x}): not the start of an allocation (it lies inside one)",
+                pointer);
+      return Status(StatusCode::kInvalidValue);
+    }
+    const RegionId id = region->id();
+    {
+      RegionLock held = region->lock();
+      if (region->pin_count() != 0) {
+        log::warn(kRuntime, "cuMemFree({:#x}) while an operation using it is being issued",
+                  pointer);
+      }
+      (void)wait_for_users_locked(*region, held, nullptr);
+      forget_ready_locked(*entry);
+      if (holds_device_pages(region->state(held))) {
+        std::vector<ChunkHandle>& chunks = *region->chunks(held);
+        (void)pages_->unmap(region->base(), chunks.size());
+        pages_->give_back(&chunks);
+      }
+      if (void* host = region->host_backing(held); host != nullptr) {
+        (void)host_pool_->free(host);
+        (void)region->set_host_backing(nullptr, held);
+      }
+    }
+    by_slot_[(region->base() - arena_->base()) >> kGranuleShift] = nullptr;
+    (void)arena_->remove(region->base());
+    live_region_bytes_ -= region->size();
+    policy_->on_freed(id);
+    emit(TraceKind::free, TraceReason::free, id, region->requested_size(), 0);
+    retire_locked(std::move(entry->region));
+    regions_.erase(id);
+    return Status::ok();
+  }
+  if (auto it = pass_through_.find(pointer); it != pass_through_.end()) {
+    if (Status status = Status::driver(driver_.cuMemFree(pointer)); !status) return status;
+    pass_through_bytes_ -= it->second;
+    pass_through_.erase(it);
+    return Status::ok();
+  }
+  log::warn(kRuntime,
+            "cuMemFree({:#x}): not an allocation of this process (unknown pointer, interior "
+            "pointer or double free)",
+            pointer);
+  return Status(StatusCode::kInvalidValue);
+}
+
+void Runtime::retire_locked(std::unique_ptr<Region> region) {
+  retired_.push_back(std::move(region));
+  if (retired_.size() > kRetiredKept) retired_.pop_front();
+}
+
+Runtime::Entry* Runtime::entry_of(const Region* region) {
+  const std::uintptr_t offset = region->base() - arena_->base();
+  const std::size_t slot = static_cast<std::size_t>(offset >> kGranuleShift);
+  if (slot >= by_slot_.size()) return nullptr;
+  Entry* entry = by_slot_[slot];
+  return entry != nullptr && entry->region.get() == region ? entry : nullptr;
+}
+
+// ---------------------------------------------------------------------------
+// Making room: victims, eviction
+
+std::uint64_t Runtime::used_device_bytes_locked() const {
+  return pages_->chunks_in_use() * PagePool::chunk_bytes() + pass_through_bytes_;
+}
+
+bool Runtime::evictable_locked(policy::RegionId id, bool* saw_pinned) {
+  auto it = regions_.find(id);
+  if (it == regions_.end() || it->second.config_pinned) return false;
+  const Region& region = *it->second.region;
+  // Every state change happens under mu_, which the caller holds, so the
+  // snapshot is exact; pins only ever drop without it.
+  if (region.state_snapshot() != RegionState::kResident) return false;
+  if (region.pin_count() != 0) {
+    *saw_pinned = true;
+    return false;
+  }
+  return true;
+}
+
+Runtime::Room Runtime::make_room_locked(std::uint64_t bytes) {
+  for (;;) {
+    const std::uint64_t used = used_device_bytes_locked();
+    if (used + bytes <= device_budget_) return Room::kOk;
+    bool saw_pinned = false;
+    const policy::VictimChoice choice = policy_->choose_victims(
+        used + bytes - device_budget_,
+        [this, &saw_pinned](policy::RegionId id) { return evictable_locked(id, &saw_pinned); });
+    if (!choice.satisfied()) return saw_pinned ? Room::kWaitForPins : Room::kOutOfMemory;
+    for (const policy::Victim& victim : choice.victims) {
+      auto it = regions_.find(victim.region);
+      if (it == regions_.end()) continue;
+      if (!evict_locked(it->second, victim.discard, TraceReason::budget)) {
+        return Room::kOutOfMemory;
+      }
+    }
+    if (used_device_bytes_locked() >= used) return Room::kOutOfMemory;  // no progress
+  }
+}
+
+Status Runtime::wait_for_users_locked(Region& region, const RegionLock& held, CUstream waiter) {
+  StreamSet* streams = region.mutable_streams(held);
+  if (streams == nullptr) return Status(StatusCode::kInvalidValue);
+  bool whole_context = false;
+  wait_events_.clear();
+  streams->for_each([&](CUstream stream) {
+    // The per-thread default stream names a different stream in this thread;
+    // waiting for the whole context is the only safe answer.
+    if (stream == CU_STREAM_PER_THREAD) {
+      whole_context = true;
+      return;
+    }
+    CUevent event = event_locked();
+    if (event == nullptr || driver_.cuEventRecord(event, stream) != CUDA_SUCCESS) {
+      // A stream the application has destroyed meanwhile, for instance.
+      if (event != nullptr) recycle_event_locked(event);
+      whole_context = true;
+      return;
+    }
+    wait_events_.push_back(event);
+  });
+  Status status;
+  if (whole_context) status = Status::driver(driver_.cuCtxSynchronize());
+  for (CUevent event : wait_events_) {
+    const Status waited = waiter != nullptr
+                              ? Status::driver(driver_.cuStreamWaitEvent(waiter, event, 0))
+                              : Status::driver(driver_.cuEventSynchronize(event));
+    if (!waited && status) status = waited;
+  }
+  if (waiter == nullptr) {
+    for (CUevent event : wait_events_) recycle_event_locked(event);
+    wait_events_.clear();
+  }
+  // With a waiter, the events are recycled by the caller once the waiter's
+  // work after them has completed.
+  return status;
+}
+
+Status Runtime::evict(CUdeviceptr base) {
+  ensure_context();
+  std::lock_guard lock(mu_);
+  Region* region = arena_->region_at(base);
+  Entry* entry = region != nullptr ? entry_of(region) : nullptr;
+  if (entry == nullptr || region->base() != base) return Status(StatusCode::kInvalidValue);
+  if (region->state_snapshot() != RegionState::kResident) return Status::ok();
+  if (region->pin_count() != 0) return Status(StatusCode::kBusy);
+  return evict_locked(*entry, policy_->contents_dead(region->id()), TraceReason::early);
+}
+
+Status Runtime::evict_locked(Entry& entry, bool discard, TraceReason reason) {
+  Region& region = *entry.region;
+  RegionLock held = region.lock();
+  if (region.state(held) != RegionState::kResident) return Status::ok();
+  if (region.pin_count() != 0) return Status(StatusCode::kBusy);
+  const Clock::time_point started = Clock::now();
+  std::vector<ChunkHandle>& chunks = *region.chunks(held);
+
+  if (discard) {
+    // Nothing to copy, but the pages may only go once the work using them
+    // has finished: cuMemUnmap does not wait for it.
+    if (Status status = wait_for_users_locked(region, held, nullptr); !status) return status;
+    forget_ready_locked(entry);
+    if (Status status = region.transition(RegionState::kDiscarded, held); !status) return status;
+    (void)pages_->unmap(region.base(), chunks.size());
+    pages_->give_back(&chunks);
+    region.mutable_streams(held)->clear();
+    policy_->on_evicted(region.id());
+    ++stats_.discards;
+    stats_.stall_ns += elapsed_ns(started);
+    emit(TraceKind::discard, reason, region.id(), region.requested_size(), elapsed_ns(started));
+    return Status::ok();
+  }
+
+  void* host = nullptr;
+  Status status = host_pool_->allocate(region.requested_size(), &host);
+  if (status.code() == StatusCode::kOutOfMemory) {
+    reap_locked(true);  // host copies of finished restores may still be held
+    status = host_pool_->allocate(region.requested_size(), &host);
+  }
+  if (status.code() == StatusCode::kOutOfMemory) {
+    log::warn(kRuntime, "cannot evict region {} ({} bytes): host budget of {} bytes exhausted",
+              region.id(), region.requested_size(), host_pool_->budget_bytes());
+    emit(TraceKind::oom, TraceReason::host, region.id(), region.requested_size(), 0);
+    return status;
+  }
+  if (!status) {
+    log::error(kRuntime, "cannot evict region {}: pinning host memory failed ({})", region.id(),
+               driver_error_name(driver_, status.driver_result()));
+    return status;
+  }
+  if (status = region.transition(RegionState::kEvicting, held); !status) {
+    (void)host_pool_->free(host);
+    return status;
+  }
+  // GPU-side ordering: the copy starts once every stream that used the
+  // region has reached the point where this event is recorded.
+  status = wait_for_users_locked(region, held, evict_stream_);
+  CUevent done = nullptr;
+  if (status) {
+    status = Status::driver(
+        driver_.cuMemcpyDtoHAsync(host, region.base(), region.requested_size(), evict_stream_));
+  }
+  if (status) {
+    done = event_locked();
+    status = done != nullptr ? Status::driver(driver_.cuEventRecord(done, evict_stream_))
+                             : Status(StatusCode::kOutOfMemory);
+  }
+  // The host blocks here: the pages may be unmapped only once the copy is
+  // complete, and whoever asked for room cannot go on without them.
+  if (status) status = Status::driver(driver_.cuEventSynchronize(done));
+  if (done != nullptr) recycle_event_locked(done);
+  for (CUevent event : wait_events_) recycle_event_locked(event);
+  wait_events_.clear();
+  if (!status) {
+    (void)region.transition(RegionState::kResident, held);
+    (void)host_pool_->free(host);
+    log::error(kRuntime, "eviction of region {} failed: {}", region.id(),
+               driver_error_name(driver_, status.driver_result()));
+    return status;
+  }
+  forget_ready_locked(entry);
+  (void)pages_->unmap(region.base(), chunks.size());
+  pages_->give_back(&chunks);
+  (void)region.set_host_backing(host, held);
+  (void)region.transition(RegionState::kEvicted, held);
+  region.mutable_streams(held)->clear();
+  policy_->on_evicted(region.id());
+  const std::uint64_t took = elapsed_ns(started);
+  ++stats_.evictions;
+  stats_.bytes_to_host += region.requested_size();
+  stats_.stall_ns += took;
+  policy_->on_transfer({region.id(), policy::Direction::to_host, region.requested_size(),
+                        std::chrono::nanoseconds(took)});
+  emit(TraceKind::evict, reason, region.id(), region.requested_size(), took);
+  return Status::ok();
+}
+
+// ---------------------------------------------------------------------------
+// Restore and prepare
+
+Status Runtime::take_pages_locked(Region& region, std::vector<ChunkHandle>* chunks) {
+  const std::size_t count = static_cast<std::size_t>(region.size() / PagePool::chunk_bytes());
+  Status status = pages_->take(count, chunks);
+  if (status.code() != StatusCode::kOutOfMemory) return status;
+  // The budget allowed it, but the device itself is short (another allocator
+  // holds memory): evict regions to reuse their chunks.
+  bool saw_pinned = false;
+  const policy::VictimChoice choice = policy_->choose_victims(
+      count * PagePool::chunk_bytes(),
+      [this, &saw_pinned](policy::RegionId id) { return evictable_locked(id, &saw_pinned); });
+  for (const policy::Victim& victim : choice.victims) {
+    auto it = regions_.find(victim.region);
+    if (it != regions_.end()) (void)evict_locked(it->second, victim.discard, TraceReason::budget);
+  }
+  return pages_->take(count, chunks);
+}
+
+Status Runtime::make_resident_locked(Entry& entry, AccessMode mode, Room* room) {
+  Region& region = *entry.region;
+  const RegionState state = region.state_snapshot();
+  if (state == RegionState::kResident) return Status::ok();
+  if (state != RegionState::kEvicted && state != RegionState::kDiscarded) {
+    return Status(StatusCode::kBusy);  // mid-copy states never outlive mu_
+  }
+  ensure_context();
+  *room = make_room_locked(region.size());
+  if (*room != Room::kOk) return Status(StatusCode::kOutOfMemory);
+  std::vector<ChunkHandle> taken;
+  if (Status status = take_pages_locked(region, &taken); !status) {
+    *room = Room::kOutOfMemory;
+    return status;
+  }
+  if (Status status = pages_->map(region.base(), taken); !status) {
+    pages_->give_back(&taken);
+    return status;
+  }
+  RegionLock held = region.lock();
+  *region.chunks(held) = std::move(taken);
+  const auto undo_pages = [&] {
+    std::vector<ChunkHandle>& chunks = *region.chunks(held);
+    (void)pages_->unmap(region.base(), chunks.size());
+    pages_->give_back(&chunks);
+  };
+
+  if (state == RegionState::kEvicted && mode == AccessMode::overwrite) {
+    // Every byte is about to be replaced: the host copy is dead.
+    (void)host_pool_->free(region.host_backing(held));
+    (void)region.set_host_backing(nullptr, held);
+    (void)region.transition(RegionState::kDiscarded, held);
+    emit(TraceKind::discard, TraceReason::overwrite, region.id(), region.requested_size(), 0);
+  }
+  if (region.state(held) == RegionState::kDiscarded) {
+    (void)region.transition(RegionState::kResident, held);
+    ++stats_.fresh_pages;
+    policy_->on_resident(region.id());
+    return Status::ok();
+  }
+
+  void* host = region.host_backing(held);
+  (void)region.transition(RegionState::kRestoring, held);
+  const Clock::time_point started = Clock::now();
+  Status status = Status::driver(
+      driver_.cuMemcpyHtoDAsync(region.base(), host, region.requested_size(), restore_stream_));
+  CUevent ready = nullptr;
+  CUevent copied = nullptr;
+  if (status) {
+    ready = event_locked();
+    copied = event_locked();
+    status = ready != nullptr && copied != nullptr
+                 ? Status::driver(driver_.cuEventRecord(ready, restore_stream_))
+                 : Status(StatusCode::kOutOfMemory);
+  }
+  if (status) status = Status::driver(driver_.cuEventRecord(copied, restore_stream_));
+  if (!status) {
+    if (ready != nullptr) recycle_event_locked(ready);
+    if (copied != nullptr) recycle_event_locked(copied);
+    // Nothing was lost: the host copy stays where it was.
+    (void)driver_.cuStreamSynchronize(restore_stream_);
+    undo_pages();
+    (void)region.transition(RegionState::kEvicted, held);
+    log::error(kRuntime, "restore of region {} failed: {}", region.id(),
+               driver_error_name(driver_, status.driver_result()));
+    return status;
+  }
+  (void)region.transition(RegionState::kResident, held);
+  (void)region.set_host_backing(nullptr, held);
+  // Later evictions and frees wait for the copy in like for any other user.
+  (void)region.note_stream(restore_stream_, held);
+  entry.ready = ready;
+  pending_host_frees_.push_back({host, copied, region.id(), region.requested_size(), started});
+  ++stats_.restores;
+  stats_.bytes_to_device += region.requested_size();
+  policy_->on_resident(region.id());
+  return Status::ok();
+}
+
+void Runtime::forget_ready_locked(Entry& entry) {
+  if (entry.ready == nullptr) return;
+  // Callers have waited for the region's users, the restore stream among them.
+  recycle_event_locked(entry.ready);
+  entry.ready = nullptr;
+}
+
+void Runtime::reap_locked(bool wait) {
+  while (!pending_host_frees_.empty()) {
+    PendingHostFree& pending = pending_host_frees_.front();
+    const CUresult result =
+        wait ? driver_.cuEventSynchronize(pending.done) : driver_.cuEventQuery(pending.done);
+    if (result == CUDA_ERROR_NOT_READY) return;  // copies complete in order
+    (void)host_pool_->free(pending.host);
+    recycle_event_locked(pending.done);
+    // From enqueue to the moment it was seen complete: an upper bound.
+    const std::uint64_t took = elapsed_ns(pending.started);
+    policy_->on_transfer({pending.region, policy::Direction::to_device, pending.bytes,
+                          std::chrono::nanoseconds(took)});
+    emit(TraceKind::restore, TraceReason::demand, pending.region, pending.bytes, took);
+    pending_host_frees_.pop_front();
+  }
+}
+
+template <typename Get>
+Status Runtime::try_prepare_locked(std::size_t count, const Get& get, CUstream stream,
+                                   const OperationInfo& operation, PinGuard* guard, Room* room) {
+  UniqueTouches& unique = scratch();
+  unique.items.clear();
+  std::uint64_t total = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const Touch touch = get(i);
+    if (touch.region == nullptr) continue;
+    auto same = std::find_if(unique.items.begin(), unique.items.end(),
+                             [&](const Touch& t) { return t.region == touch.region; });
+    if (same != unique.items.end()) {
+      same->mode = merge(same->mode, touch.mode);
+      continue;
+    }
+    if (entry_of(touch.region) == nullptr) {
+      log::warn(kRuntime, "an operation uses {:#x}, which has been freed", touch.region->base());
+      return Status(StatusCode::kInvalidValue);
+    }
+    unique.items.push_back(touch);
+    total += touch.region->size();
+  }
+  if (total + pass_through_bytes_ > device_budget_) {
+    *room = Room::kOutOfMemory;
+    log::warn(kRuntime,
+              "out of memory: one operation touches {} bytes of regions; the device budget is {} "
+              "bytes ({} held by small allocations)",
+              total, device_budget_, pass_through_bytes_);
+    return Status(StatusCode::kOutOfMemory);
+  }
+
+  // Pin what is resident first, so that restoring the rest cannot evict it.
+  for (const Touch& touch : unique.items) {
+    Region& region = *touch.region;
+    RegionLock held = region.lock();
+    if (region.pin(held)) guard->pinned_.add(&region);
+  }
+  for (const Touch& touch : unique.items) {
+    if (guard->pinned_.contains(touch.region)) continue;
+    if (Status status = make_resident_locked(*entry_of(touch.region), touch.mode, room); !status) {
+      return status;
+    }
+    RegionLock held = touch.region->lock();
+    if (Status status = touch.region->pin(held); !status) return status;
+    guard->pinned_.add(touch.region);
+  }
+
+  unique.accesses.clear();
+  for (const Touch& touch : unique.items) {
+    Entry& entry = *entry_of(touch.region);
+    Region& region = *touch.region;
+    {
+      RegionLock held = region.lock();
+      (void)region.note_stream(stream, held);
+    }
+    if (entry.ready != nullptr) {
+      // The copy in may still be running: the application's stream waits
+      // for it on the GPU, the host does not.
+      if (driver_.cuEventQuery(entry.ready) == CUDA_SUCCESS) {
+        forget_ready_locked(entry);
+      } else if (Status status = Status::driver(driver_.cuStreamWaitEvent(stream, entry.ready, 0));
+                 !status) {
+        return status;
+      }
+    }
+    unique.accesses.push_back({region.id(), touch.mode});
+  }
+  policy_->on_operation({operation.signature, reinterpret_cast<policy::StreamId>(stream),
+                         operation.kind, unique.accesses});
+  if (!pending_host_frees_.empty()) reap_locked(false);
+  return Status::ok();
+}
+
+template <typename Get>
+Status Runtime::prepare_impl(std::size_t count, const Get& get, CUstream stream,
+                             const OperationInfo& operation, PinGuard* guard) {
+  if (guard == nullptr) return Status(StatusCode::kInvalidValue);
+  guard->release();
+  if (count == 0) return Status::ok();
+  const Clock::time_point deadline = Clock::now() + kPinWait;
+  std::unique_lock lock(mu_);
+  for (;;) {
+    Room room = Room::kOk;
+    const Status status = try_prepare_locked(count, get, stream, operation, guard, &room);
+    if (status) return status;
+    guard->release();  // nothing stays pinned on failure
+    if (room == Room::kWaitForPins && Clock::now() < deadline) {
+      lock.unlock();
+      std::this_thread::sleep_for(kPinPoll);
+      lock.lock();
+      continue;
+    }
+    if (status.code() == StatusCode::kOutOfMemory) {
+      ++stats_.out_of_memory;
+      emit(TraceKind::oom, TraceReason::demand, 0, 0, 0);
+    }
+    return status;
+  }
+}
+
+Status Runtime::prepare(std::span<const Touch> touched, CUstream stream,
+                        const OperationInfo& operation, PinGuard* guard) {
+  return prepare_impl(
+      touched.size(), [&](std::size_t i) { return touched[i]; }, stream, operation, guard);
+}
+
+Status Runtime::prepare(const TouchedRegions& touched, CUstream stream,
+                        const OperationInfo& operation, PinGuard* guard) {
+  return prepare_impl(
+      touched.size(),
+      [&](std::size_t i) {
+        return Touch{touched[i], AccessMode::write};
+      },
+      stream, operation, guard);
+}
+
+Status Runtime::decode_launch(const void* function, FunctionKind kind, void* const* kernel_params,
+                              void* const* extra, TouchedRegions* out) {
+  const ParamDecoder decoder(layouts_, arena_->page_map());
+  return decoder.decode(function, kind, kernel_params, extra, out);
+}
+
+// ---------------------------------------------------------------------------
+// Queries
+
+Status Runtime::mem_get_info(std::uint64_t* free, std::uint64_t* total) {
+  if (free == nullptr || total == nullptr) return Status(StatusCode::kInvalidValue);
+  std::lock_guard lock(mu_);
+  const std::uint64_t held = live_region_bytes_ + pass_through_bytes_;
+  if (config_.report_memory.has_value()) {
+    *total = config_.report_memory->resolve(device_total_);
+    *free = *total > held ? *total - held : 0;
+    return Status::ok();
+  }
+  // What one more allocation could get on the device: the budget less what
+  // cannot be evicted (small allocations), bounded by what is left of
+  // device + host budget and by the card itself.
+  *total = device_total_;
+  std::uint64_t available =
+      device_budget_ > pass_through_bytes_ ? device_budget_ - pass_through_bytes_ : 0;
+  const std::uint64_t capacity = device_budget_ + host_pool_->budget_bytes();
+  available = std::min(available, capacity > held ? capacity - held : 0);
+  *free = std::min(available, device_total_);
+  return Status::ok();
+}
+
+Status Runtime::address_range(CUdeviceptr pointer, CUdeviceptr* base, std::uint64_t* size) const {
+  const Region* region = arena_->region_at(pointer);
+  if (region == nullptr) return Status(StatusCode::kNotFound);
+  if (base != nullptr) *base = region->base();
+  if (size != nullptr) *size = region->requested_size();
+  return Status::ok();
+}
+
+SwapStats Runtime::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
+// ---------------------------------------------------------------------------
+// Events and the trace
+
+CUevent Runtime::event_locked() {
+  if (!spare_events_.empty()) {
+    CUevent event = spare_events_.back();
+    spare_events_.pop_back();
+    return event;
+  }
+  CUevent event = nullptr;
+  if (driver_.cuEventCreate(&event, CU_EVENT_DISABLE_TIMING) != CUDA_SUCCESS) return nullptr;
+  return event;
+}
+
+void Runtime::recycle_event_locked(CUevent event) {
+  spare_events_.push_back(event);
+}
+
+void Runtime::emit(TraceKind kind, TraceReason reason, RegionId region, std::uint64_t bytes,
+                   std::uint64_t duration_ns) {
+  if (trace_ == nullptr || !trace_->enabled() || !trace_->wants(kind)) return;
+  TraceEvent event;
+  event.kind = kind;
+  event.reason = reason;
+  event.region = region;
+  event.bytes = bytes;
+  event.duration_ns = duration_ns;
+  trace_->emit(event);
+}
+
+}  // namespace gpuswap::runtime

@@ -1,0 +1,528 @@
+// The Runtime on cudasim's libcuda.so.1 under a device budget far smaller
+// than what the tests allocate: contents survive eviction and restore, the
+// pages of a region stay mapped while work that uses it is in flight, and
+// out of memory, bad frees and small allocations are answered as CUDA
+// answers them. Each test plays the interposer's part: it decodes a launch,
+// prepares its regions, issues the real call and releases the pins.
+//
+// The emulated device has 64 MiB (CUDASIM_DEVICE_MEMORY, set before the
+// driver starts; ctest runs each test in its own process).
+#include <cuda.h>
+#include <dlfcn.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "cudasim/kernel.h"
+#include "gpuswap/config/config.h"
+#include "gpuswap/policy/policy.h"
+#include "gpuswap/runtime/driver_table.h"
+#include "gpuswap/runtime/runtime.h"
+
+namespace gpuswap::runtime {
+namespace {
+
+constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;
+constexpr std::uint64_t kBudget = 16 * kMiB;
+
+void* resolve_dlsym(const char* name, void* handle) {
+  return dlsym(handle, name);
+}
+
+template <typename Fn>
+Fn symbol(void* handle, const char* name) {
+  return reinterpret_cast<Fn>(dlsym(handle, name));
+}
+
+std::uint32_t pattern(std::uint32_t seed, std::uint32_t i) {
+  std::uint32_t x = seed * 0x9E3779B1u ^ (i + 0x7F4A7C15u);
+  x ^= x >> 16;
+  x *= 0x85EBCA6Bu;
+  x ^= x >> 13;
+  return x;
+}
+
+// fill(uint32_t* data, uint32_t n, uint32_t seed): data[i] = pattern(seed, i)
+void fill_kernel(const cudasimLaunch*, void** args) {
+  auto* data = cudasim::arg<std::uint32_t*>(args, 0);
+  const auto n = cudasim::arg<std::uint32_t>(args, 1);
+  const auto seed = cudasim::arg<std::uint32_t>(args, 2);
+  for (std::uint32_t i = 0; i < n; ++i) data[i] = pattern(seed, i);
+}
+
+// add(uint32_t* data, uint32_t n, uint32_t k): data[i] += k * (i % 7 + 1)
+void add_kernel(const cudasimLaunch*, void** args) {
+  auto* data = cudasim::arg<std::uint32_t*>(args, 0);
+  const auto n = cudasim::arg<std::uint32_t>(args, 1);
+  const auto k = cudasim::arg<std::uint32_t>(args, 2);
+  for (std::uint32_t i = 0; i < n; ++i) data[i] += k * (i % 7 + 1);
+}
+
+// mix(uint32_t* to, const uint32_t* from, uint32_t n): to[i] ^= from[i]
+void mix_kernel(const cudasimLaunch*, void** args) {
+  auto* to = cudasim::arg<std::uint32_t*>(args, 0);
+  const auto* from = cudasim::arg<const std::uint32_t*>(args, 1);
+  const auto n = cudasim::arg<std::uint32_t>(args, 2);
+  for (std::uint32_t i = 0; i < n; ++i) to[i] ^= from[i];
+}
+
+// A host shadow of one device buffer.
+struct Buffer {
+  CUdeviceptr dptr = 0;
+  std::vector<std::uint32_t> shadow;
+  std::uint32_t words() const { return static_cast<std::uint32_t>(shadow.size()); }
+};
+
+class SwapEngine : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    setenv("CUDASIM_DEVICE_MEMORY", "64MiB", 1);
+    lib_ = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+    ASSERT_NE(lib_, nullptr) << dlerror();
+    const DriverTableLoad load = load_driver_table(driver_, &resolve_dlsym, lib_);
+    ASSERT_TRUE(load.status.is_ok()) << (load.first_missing ? load.first_missing : "");
+    ASSERT_EQ(symbol<decltype(&cuInit)>(lib_, "cuInit")(0), CUDA_SUCCESS);
+    CUdevice device = 0;
+    ASSERT_EQ(symbol<decltype(&cuDeviceGet)>(lib_, "cuDeviceGet")(&device, 0), CUDA_SUCCESS);
+    ASSERT_EQ(symbol<decltype(&cuDevicePrimaryCtxRetain)>(lib_, "cuDevicePrimaryCtxRetain")(
+                  &context_, device),
+              CUDA_SUCCESS);
+    ASSERT_EQ(driver_.cuCtxSetCurrent(context_), CUDA_SUCCESS);
+    launch_ = symbol<decltype(&cuLaunchKernel)>(lib_, "cuLaunchKernel");
+    host_func_ = symbol<decltype(&cuLaunchHostFunc)>(lib_, "cuLaunchHostFunc");
+    ASSERT_NE(launch_, nullptr);
+    ASSERT_NE(host_func_, nullptr);
+    fill_ = load_kernel("swap_engine", "fill", &fill_kernel, false);
+    add_ = load_kernel("swap_engine", "add", &add_kernel, false);
+    mix_ = load_kernel("swap_engine", "mix", &mix_kernel, true);
+    ASSERT_EQ(driver_.cuStreamCreate(&stream_, CU_STREAM_NON_BLOCKING), CUDA_SUCCESS);
+  }
+
+  void TearDown() override {
+    runtime_.reset();
+    if (stream_ != nullptr) {
+      EXPECT_EQ(driver_.cuStreamDestroy(stream_), CUDA_SUCCESS);
+    }
+    // The library stays loaded: cudasim's worker threads live until exit.
+  }
+
+  config::Config tight_config() const {
+    config::Config config;
+    config.device_budget = config::Size::bytes(kBudget);
+    config.device_reserve = config::Size::bytes(8 * kMiB);
+    config.host_budget = config::Size::bytes(256 * kMiB);
+    return config;
+  }
+
+  void start(const config::Config& config) {
+    ASSERT_TRUE(Runtime::create(driver_, config, policy::make_policy(config), &runtime_).is_ok());
+    ASSERT_EQ(runtime_->device_budget_bytes(), config.device_budget->byte_count());
+  }
+
+  // Every kernel here takes (pointer, uint32, uint32) or, with `two_pointers`,
+  // (pointer, pointer, uint32).
+  CUfunction load_kernel(const char* module, const char* name, cudasimKernelFn fn,
+                         bool two_pointers) {
+    const std::size_t offsets[3] = {0, 8, two_pointers ? std::size_t{16} : std::size_t{12}};
+    const std::size_t sizes[3] = {8, two_pointers ? std::size_t{8} : std::size_t{4}, 4};
+    auto register_kernel = symbol<cudasimRegisterKernel_t>(lib_, "cudasimRegisterKernel");
+    auto image = symbol<cudasimModuleImage_t>(lib_, "cudasimModuleImage");
+    EXPECT_EQ(register_kernel(module, name, fn, 3, offsets, sizes), CUDA_SUCCESS);
+    CUmodule mod = nullptr;
+    CUfunction function = nullptr;
+    EXPECT_EQ(symbol<decltype(&cuModuleLoadData)>(lib_, "cuModuleLoadData")(&mod, image(module)),
+              CUDA_SUCCESS);
+    EXPECT_EQ(
+        symbol<decltype(&cuModuleGetFunction)>(lib_, "cuModuleGetFunction")(&function, mod, name),
+        CUDA_SUCCESS);
+    return function;
+  }
+
+  // What a launch hook does: decode, prepare, issue, unpin.
+  Status launch(CUfunction function, void** params, CUstream stream) {
+    thread_local TouchedRegions touched;
+    if (Status status =
+            runtime_->decode_launch(function, FunctionKind::kFunction, params, nullptr, &touched);
+        !status) {
+      return status;
+    }
+    PinGuard guard;
+    if (Status status = runtime_->prepare(touched, stream, {}, &guard); !status) return status;
+    return Status::driver(launch_(function, 1, 1, 1, 1, 1, 1, 0, stream, params, nullptr));
+  }
+
+  Status fill(const Buffer& buffer, std::uint32_t seed, CUstream stream) {
+    CUdeviceptr data = buffer.dptr;
+    std::uint32_t n = buffer.words();
+    void* params[] = {&data, &n, &seed};
+    return launch(fill_, params, stream);
+  }
+  Status add(const Buffer& buffer, std::uint32_t k, CUstream stream) {
+    CUdeviceptr data = buffer.dptr;
+    std::uint32_t n = buffer.words();
+    void* params[] = {&data, &n, &k};
+    return launch(add_, params, stream);
+  }
+  Status mix(const Buffer& to, const Buffer& from, CUstream stream) {
+    CUdeviceptr a = to.dptr;
+    CUdeviceptr b = from.dptr;
+    std::uint32_t n = std::min(to.words(), from.words());
+    void* params[] = {&a, &b, &n};
+    return launch(mix_, params, stream);
+  }
+
+  // What a copy hook does, reading the whole buffer back.
+  Status read_back(const Buffer& buffer, std::vector<std::uint32_t>* out, CUstream stream) {
+    out->assign(buffer.shadow.size(), 0);
+    Touch touch{runtime_->region_at(buffer.dptr), policy::AccessMode::read};
+    PinGuard guard;
+    if (touch.region != nullptr) {
+      if (Status status = runtime_->prepare({&touch, 1}, stream, {}, &guard); !status) {
+        return status;
+      }
+    }
+    if (Status status = Status::driver(driver_.cuMemcpyDtoHAsync(
+            out->data(), buffer.dptr, out->size() * sizeof(std::uint32_t), stream));
+        !status) {
+      return status;
+    }
+    guard.release();
+    return Status::driver(driver_.cuStreamSynchronize(stream));
+  }
+
+  // Fills the shadow as fill_kernel fills the device.
+  static void shadow_fill(Buffer& buffer, std::uint32_t seed) {
+    for (std::uint32_t i = 0; i < buffer.words(); ++i) buffer.shadow[i] = pattern(seed, i);
+  }
+  static void shadow_add(Buffer& buffer, std::uint32_t k) {
+    for (std::uint32_t i = 0; i < buffer.words(); ++i) buffer.shadow[i] += k * (i % 7 + 1);
+  }
+
+  Buffer allocate(std::uint64_t bytes) {
+    Buffer buffer;
+    buffer.shadow.assign(bytes / sizeof(std::uint32_t), 0);
+    EXPECT_TRUE(runtime_->mem_alloc(bytes, &buffer.dptr).is_ok());
+    return buffer;
+  }
+
+  void expect_contents(const Buffer& buffer, CUstream stream) {
+    std::vector<std::uint32_t> device;
+    ASSERT_TRUE(read_back(buffer, &device, stream).is_ok());
+    ASSERT_TRUE(device == buffer.shadow) << "contents of " << std::hex << buffer.dptr << " differ";
+  }
+
+  void* lib_ = nullptr;
+  DriverTable driver_;
+  CUcontext context_ = nullptr;
+  CUstream stream_ = nullptr;
+  decltype(&cuLaunchKernel) launch_ = nullptr;
+  decltype(&cuLaunchHostFunc) host_func_ = nullptr;
+  CUfunction fill_ = nullptr;
+  CUfunction add_ = nullptr;
+  CUfunction mix_ = nullptr;
+  std::unique_ptr<Runtime> runtime_;
+};
+
+TEST_F(SwapEngine, FourTimesTheBudgetKeepsEveryByteAcrossEvictAndRestore) {
+  start(tight_config());
+  // 64 MiB of regions against 16 MiB of pages; odd sizes so that copies move
+  // the requested bytes, not whole granules.
+  std::vector<Buffer> buffers;
+  for (int i = 0; i < 16; ++i) {
+    buffers.push_back(allocate(i % 3 == 0 ? 5 * kMiB + 4096 * i : 4 * kMiB + 64 * i));
+  }
+  std::uint64_t total = 0;
+  for (const Buffer& b : buffers) total += b.shadow.size() * 4;
+  ASSERT_GE(total, 4 * kBudget);
+
+  for (std::size_t i = 0; i < buffers.size(); ++i) {
+    ASSERT_TRUE(fill(buffers[i], static_cast<std::uint32_t>(i + 1), stream_).is_ok());
+    shadow_fill(buffers[i], static_cast<std::uint32_t>(i + 1));
+  }
+  std::mt19937 random(7);
+  for (std::uint32_t round = 1; round <= 4; ++round) {
+    std::vector<std::size_t> order(buffers.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::shuffle(order.begin(), order.end(), random);
+    for (std::size_t i : order) {
+      ASSERT_TRUE(add(buffers[i], round * 3 + static_cast<std::uint32_t>(i), stream_).is_ok());
+      shadow_add(buffers[i], round * 3 + static_cast<std::uint32_t>(i));
+      // Two regions in one launch: both resident at once.
+      const std::size_t j = order[(i + 5) % order.size()];
+      if (j != i) {
+        ASSERT_TRUE(mix(buffers[i], buffers[j], stream_).is_ok());
+        const std::uint32_t n = std::min(buffers[i].words(), buffers[j].words());
+        for (std::uint32_t w = 0; w < n; ++w) buffers[i].shadow[w] ^= buffers[j].shadow[w];
+      }
+    }
+  }
+  for (const Buffer& b : buffers) expect_contents(b, stream_);
+
+  const SwapStats stats = runtime_->stats();
+  EXPECT_GT(stats.evictions, 40u);
+  EXPECT_GT(stats.restores, 40u);
+  EXPECT_GT(stats.bytes_to_host, total);  // every byte went out at least once
+  EXPECT_EQ(stats.out_of_memory, 0u);
+  for (const Buffer& b : buffers) EXPECT_TRUE(runtime_->mem_free(b.dptr).is_ok());
+}
+
+TEST_F(SwapEngine, EvictionWaitsForTheKernelThatUsesTheRegion) {
+  start(tight_config());
+  Buffer buffer = allocate(4 * kMiB);
+  ASSERT_TRUE(fill(buffer, 11, stream_).is_ok());
+  shadow_fill(buffer, 11);
+
+  // Hold the stream in a host function, then queue a kernel on the region.
+  std::atomic<bool> open{false};
+  ASSERT_EQ(host_func_(
+                stream_,
+                [](void* flag) {
+                  while (!static_cast<std::atomic<bool>*>(flag)->load()) {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                  }
+                },
+                &open),
+            CUDA_SUCCESS);
+  ASSERT_TRUE(add(buffer, 5, stream_).is_ok());
+  shadow_add(buffer, 5);
+
+  std::atomic<bool> evicted{false};
+  std::thread evictor([&] {
+    EXPECT_TRUE(runtime_->evict(buffer.dptr).is_ok());
+    evicted = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  // The kernel has not run: the pages must still be there.
+  EXPECT_FALSE(evicted.load());
+  EXPECT_EQ(runtime_->region_at(buffer.dptr)->state_snapshot(), RegionState::kEvicting);
+  open = true;
+  evictor.join();
+  EXPECT_TRUE(evicted.load());
+  EXPECT_EQ(runtime_->region_at(buffer.dptr)->state_snapshot(), RegionState::kEvicted);
+  EXPECT_EQ(runtime_->stats().evictions, 1u);
+  // What comes back includes the kernel's work.
+  expect_contents(buffer, stream_);
+  EXPECT_EQ(runtime_->stats().restores, 1u);
+}
+
+TEST_F(SwapEngine, AnOperationLargerThanTheBudgetFailsAndLosesNothing) {
+  start(tight_config());
+  Buffer a = allocate(10 * kMiB);
+  Buffer b = allocate(10 * kMiB);
+  ASSERT_TRUE(fill(a, 1, stream_).is_ok());
+  ASSERT_TRUE(fill(b, 2, stream_).is_ok());
+  shadow_fill(a, 1);
+  shadow_fill(b, 2);
+  ASSERT_EQ(driver_.cuStreamSynchronize(stream_), CUDA_SUCCESS);
+
+  const Status status = mix(a, b, stream_);
+  EXPECT_EQ(status.code(), StatusCode::kOutOfMemory);
+  EXPECT_EQ(status.to_cuda(), CUDA_ERROR_OUT_OF_MEMORY);
+  EXPECT_GE(runtime_->stats().out_of_memory, 1u);
+  EXPECT_EQ(runtime_->region_at(a.dptr)->pin_count(), 0u);
+  EXPECT_EQ(runtime_->region_at(b.dptr)->pin_count(), 0u);
+  expect_contents(a, stream_);
+  expect_contents(b, stream_);
+}
+
+TEST_F(SwapEngine, AllocationsBeyondDeviceAndHostBudgetAreRefused) {
+  config::Config config = tight_config();
+  config.host_budget = config::Size::bytes(32 * kMiB);
+  start(config);
+  Buffer kept = allocate(8 * kMiB);
+  ASSERT_TRUE(fill(kept, 3, stream_).is_ok());
+  shadow_fill(kept, 3);
+
+  CUdeviceptr huge = 0;
+  const Status status = runtime_->mem_alloc(48 * kMiB, &huge);
+  EXPECT_EQ(status.to_cuda(), CUDA_ERROR_OUT_OF_MEMORY);
+  EXPECT_EQ(huge, 0u);
+  CUdeviceptr fits = 0;
+  EXPECT_TRUE(runtime_->mem_alloc(40 * kMiB, &fits).is_ok());  // 8 + 40 = 48 = 16 + 32
+  CUdeviceptr one_more = 0;
+  EXPECT_EQ(runtime_->mem_alloc(2 * kMiB, &one_more).to_cuda(), CUDA_ERROR_OUT_OF_MEMORY);
+  expect_contents(kept, stream_);
+}
+
+TEST_F(SwapEngine, BadFreesAreInvalidValueAndChangeNothing) {
+  start(tight_config());
+  Buffer buffer = allocate(6 * kMiB);
+  ASSERT_TRUE(fill(buffer, 9, stream_).is_ok());
+  shadow_fill(buffer, 9);
+
+  EXPECT_EQ(runtime_->mem_free(buffer.dptr + 4096).to_cuda(), CUDA_ERROR_INVALID_VALUE);
+  EXPECT_EQ(runtime_->mem_free(buffer.dptr + 3 * kMiB).to_cuda(), CUDA_ERROR_INVALID_VALUE);
+  EXPECT_EQ(runtime_->mem_free(0x1234000).to_cuda(), CUDA_ERROR_INVALID_VALUE);
+  expect_contents(buffer, stream_);
+
+  Buffer other = allocate(2 * kMiB);
+  EXPECT_TRUE(runtime_->mem_free(other.dptr).is_ok());
+  EXPECT_EQ(runtime_->mem_free(other.dptr).to_cuda(), CUDA_ERROR_INVALID_VALUE);  // double
+  EXPECT_EQ(runtime_->region_at(other.dptr), nullptr);
+  expect_contents(buffer, stream_);
+
+  CUdeviceptr small = 0;
+  ASSERT_TRUE(runtime_->mem_alloc(4096, &small).is_ok());
+  EXPECT_TRUE(runtime_->mem_free(small).is_ok());
+  EXPECT_EQ(runtime_->mem_free(small).to_cuda(), CUDA_ERROR_INVALID_VALUE);
+  EXPECT_TRUE(runtime_->mem_free(buffer.dptr).is_ok());
+}
+
+TEST_F(SwapEngine, SmallAllocationsPassThroughAndCountAgainstTheBudget) {
+  start(tight_config());
+  std::uint64_t free_before = 0;
+  std::uint64_t total = 0;
+  ASSERT_TRUE(runtime_->mem_get_info(&free_before, &total).is_ok());
+  EXPECT_EQ(total, 64 * kMiB);
+  EXPECT_EQ(free_before, kBudget);
+
+  // Fill the whole budget with resident regions.
+  std::vector<Buffer> regions;
+  for (int i = 0; i < 4; ++i) {
+    regions.push_back(allocate(4 * kMiB));
+    ASSERT_TRUE(fill(regions.back(), 20 + i, stream_).is_ok());
+    shadow_fill(regions.back(), 20 + i);
+  }
+  EXPECT_EQ(runtime_->stats().evictions, 0u);
+
+  // A small allocation is the driver's own memory, outside the arena; room
+  // for it is made by evicting a region.
+  Buffer small;
+  small.shadow.assign(1000, 0);
+  ASSERT_TRUE(runtime_->mem_alloc(4000, &small.dptr).is_ok());
+  EXPECT_EQ(runtime_->region_at(small.dptr), nullptr);
+  EXPECT_FALSE(runtime_->page_map().contains(small.dptr));
+  EXPECT_EQ(runtime_->stats().evictions, 1u);
+  for (std::uint32_t i = 0; i < 1000; ++i) small.shadow[i] = i * 3;
+  ASSERT_EQ(driver_.cuMemcpyHtoDAsync(small.dptr, small.shadow.data(), 4000, stream_),
+            CUDA_SUCCESS);
+  ASSERT_TRUE(add(small, 2, stream_).is_ok());  // a launch on a pointer that is no region
+  shadow_add(small, 2);
+  expect_contents(small, stream_);
+
+  std::uint64_t free_after = 0;
+  ASSERT_TRUE(runtime_->mem_get_info(&free_after, &total).is_ok());
+  EXPECT_EQ(free_after, kBudget - 4000);
+  for (const Buffer& b : regions) expect_contents(b, stream_);
+  EXPECT_TRUE(runtime_->mem_free(small.dptr).is_ok());
+  ASSERT_TRUE(runtime_->mem_get_info(&free_after, &total).is_ok());
+  EXPECT_EQ(free_after, kBudget);
+}
+
+TEST_F(SwapEngine, OverwrittenRegionsComeBackWithoutACopy) {
+  start(tight_config());
+  std::vector<Buffer> buffers;
+  for (int i = 0; i < 6; ++i) {
+    buffers.push_back(allocate(4 * kMiB));
+    ASSERT_TRUE(fill(buffers.back(), 40 + i, stream_).is_ok());
+  }
+  // Six 4 MiB regions in 16 MiB: the first ones were evicted with their contents.
+  ASSERT_EQ(runtime_->region_at(buffers[0].dptr)->state_snapshot(), RegionState::kEvicted);
+  const SwapStats before = runtime_->stats();
+  Touch touch{runtime_->region_at(buffers[0].dptr), policy::AccessMode::overwrite};
+  {
+    PinGuard guard;
+    ASSERT_TRUE(
+        runtime_->prepare({&touch, 1}, stream_, {policy::OperationKind::copy, 0}, &guard).is_ok());
+    EXPECT_EQ(guard.size(), 1u);
+    EXPECT_EQ(touch.region->pin_count(), 1u);
+    shadow_fill(buffers[0], 77);
+    ASSERT_EQ(
+        driver_.cuMemcpyHtoDAsync(buffers[0].dptr, buffers[0].shadow.data(), 4 * kMiB, stream_),
+        CUDA_SUCCESS);
+  }
+  EXPECT_EQ(touch.region->pin_count(), 0u);
+  const SwapStats after = runtime_->stats();
+  EXPECT_EQ(after.restores, before.restores);
+  EXPECT_EQ(after.fresh_pages, before.fresh_pages + 1);
+  expect_contents(buffers[0], stream_);
+}
+
+TEST_F(SwapEngine, AddressRangeAndInfoDescribeRegions) {
+  start(tight_config());
+  Buffer buffer = allocate(3 * kMiB + 100);
+  CUdeviceptr base = 0;
+  std::uint64_t size = 0;
+  ASSERT_TRUE(runtime_->address_range(buffer.dptr + 2 * kMiB + 7, &base, &size).is_ok());
+  EXPECT_EQ(base, buffer.dptr);
+  EXPECT_EQ(size, 3 * kMiB + 100);
+  EXPECT_EQ(runtime_->address_range(buffer.dptr + 3 * kMiB + 100, &base, &size).code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(runtime_->address_range(0x1000, &base, &size).code(), StatusCode::kNotFound);
+
+  config::Config reported = tight_config();
+  reported.report_memory = config::Size::bytes(1024 * kMiB);
+  runtime_.reset();
+  start(reported);
+  Buffer held = allocate(10 * kMiB);
+  std::uint64_t free = 0;
+  std::uint64_t total = 0;
+  ASSERT_TRUE(runtime_->mem_get_info(&free, &total).is_ok());
+  EXPECT_EQ(total, 1024 * kMiB);
+  EXPECT_EQ(free, 1024 * kMiB - 10 * kMiB);
+}
+
+TEST_F(SwapEngine, ThreadsPrepareLaunchAndFreeAtOnce) {
+  start(tight_config());
+  constexpr int kThreads = 4;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      CUstream stream = nullptr;
+      if (driver_.cuCtxSetCurrent(context_) != CUDA_SUCCESS ||
+          driver_.cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING) != CUDA_SUCCESS) {
+        ++failures;
+        return;
+      }
+      std::mt19937 random(100 + t);
+      std::vector<Buffer> mine;
+      for (int step = 0; step < 40; ++step) {
+        const int action = static_cast<int>(random() % 10);
+        if (mine.size() < 2 || (action == 0 && mine.size() < 4)) {
+          Buffer buffer = allocate((2 + random() % 3) * kMiB + (random() % 4) * 4096);
+          if (buffer.dptr == 0) {
+            ++failures;
+            continue;
+          }
+          const std::uint32_t seed = static_cast<std::uint32_t>(random());
+          if (!fill(buffer, seed, stream)) ++failures;
+          shadow_fill(buffer, seed);
+          mine.push_back(std::move(buffer));
+        } else if (action == 1) {
+          const std::size_t i = random() % mine.size();
+          std::vector<std::uint32_t> device;
+          if (!read_back(mine[i], &device, stream) || device != mine[i].shadow) ++failures;
+          if (!runtime_->mem_free(mine[i].dptr)) ++failures;
+          mine.erase(mine.begin() + static_cast<std::ptrdiff_t>(i));
+        } else {
+          const std::size_t i = random() % mine.size();
+          const std::uint32_t k = static_cast<std::uint32_t>(random() % 1000);
+          if (!add(mine[i], k, stream)) ++failures;
+          shadow_add(mine[i], k);
+        }
+      }
+      for (Buffer& buffer : mine) {
+        std::vector<std::uint32_t> device;
+        if (!read_back(buffer, &device, stream) || device != buffer.shadow) ++failures;
+        if (!runtime_->mem_free(buffer.dptr)) ++failures;
+      }
+      (void)driver_.cuStreamDestroy(stream);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  const SwapStats stats = runtime_->stats();
+  EXPECT_GT(stats.evictions + stats.discards, 10u);
+}
+
+}  // namespace
+}  // namespace gpuswap::runtime
