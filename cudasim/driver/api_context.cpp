@@ -521,3 +521,57 @@ CUDASIM_API CUresult cuCtxDisablePeerAccess(CUcontext peerContext) {
     return d->context(peerContext) != nullptr ? CUDA_SUCCESS : CUDA_ERROR_INVALID_HANDLE;
   });
 }
+
+CUDASIM_API CUresult cuCtxGetCacheConfig(CUfunc_cache* pconfig) {
+  return api([&] {
+    Driver* d = nullptr;
+    Context* ctx = nullptr;
+    if (CUresult rc = get_context(&d, &ctx); rc != CUDA_SUCCESS) return rc;
+    if (pconfig == nullptr) return CUDA_ERROR_INVALID_VALUE;
+    *pconfig = CU_FUNC_CACHE_PREFER_NONE;
+    return CUDA_SUCCESS;
+  });
+}
+
+CUDASIM_API CUresult cuCtxSetCacheConfig(CUfunc_cache config) {
+  return api([&] {
+    Driver* d = nullptr;
+    Context* ctx = nullptr;
+    if (CUresult rc = get_context(&d, &ctx); rc != CUDA_SUCCESS) return rc;
+    const int c = enum_value(config);
+    // A preference only: accepted and without effect, as on devices without
+    // a configurable L1/shared split.
+    return c >= CU_FUNC_CACHE_PREFER_NONE && c <= CU_FUNC_CACHE_PREFER_EQUAL
+               ? CUDA_SUCCESS
+               : CUDA_ERROR_INVALID_VALUE;
+  });
+}
+
+CUDASIM_API CUresult cuDeviceGetP2PAttribute(int* value, CUdevice_P2PAttribute attrib,
+                                             CUdevice srcDevice, CUdevice dstDevice) {
+  return api([&] {
+    Driver* d = nullptr;
+    Device* a = nullptr;
+    Device* b = nullptr;
+    if (CUresult rc = get_device(srcDevice, &d, &a); rc != CUDA_SUCCESS) return rc;
+    if (CUresult rc = get_device(dstDevice, &d, &b); rc != CUDA_SUCCESS) return rc;
+    if (value == nullptr || srcDevice == dstDevice) return CUDA_ERROR_INVALID_DEVICE;
+    switch (enum_value(attrib)) {
+      case CU_DEVICE_P2P_ATTRIBUTE_PERFORMANCE_RANK:
+        *value = 0;
+        break;
+      case CU_DEVICE_P2P_ATTRIBUTE_ACCESS_SUPPORTED:
+        *value = 1;
+        break;
+      case CU_DEVICE_P2P_ATTRIBUTE_NATIVE_ATOMIC_SUPPORTED:
+        *value = 0;
+        break;
+      case CU_DEVICE_P2P_ATTRIBUTE_CUDA_ARRAY_ACCESS_SUPPORTED:
+        *value = 0;
+        break;
+      default:
+        return CUDA_ERROR_INVALID_VALUE;
+    }
+    return CUDA_SUCCESS;
+  });
+}

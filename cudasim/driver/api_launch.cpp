@@ -1,5 +1,6 @@
 // Modules, libraries, functions and kernel launches, plus cudasim's kernel
 // registration entry points (kernel.h).
+#include <algorithm>
 #include <cstring>
 
 #include "api_common.h"
@@ -335,4 +336,58 @@ extern "C" CUDASIM_EXPORT const void* cudasimModuleImage(const char* module) {
     static const char fallback = 0;
     return &fallback;
   }
+}
+
+// ---- Occupancy -------------------------------------------------------------------
+// The emulated SM holds up to 2048 threads in up to 32 blocks; registers and
+// shared memory never limit it further.
+
+namespace {
+
+CUresult max_active_blocks(int* numBlocks, CUfunction func, int blockSize) {
+  Driver* d = nullptr;
+  if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
+  if (numBlocks == nullptr || blockSize <= 0 || blockSize > 1024) return CUDA_ERROR_INVALID_VALUE;
+  if (d->function(func) == nullptr) return CUDA_ERROR_INVALID_HANDLE;
+  *numBlocks = std::min(32, 2048 / blockSize);
+  return CUDA_SUCCESS;
+}
+
+}  // namespace
+
+CUDASIM_API CUresult cuOccupancyMaxActiveBlocksPerMultiprocessor(int* numBlocks, CUfunction func,
+                                                                 int blockSize,
+                                                                 size_t dynamicSMemSize) {
+  return api([&] {
+    (void)dynamicSMemSize;
+    return max_active_blocks(numBlocks, func, blockSize);
+  });
+}
+
+CUDASIM_API CUresult cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags(
+    int* numBlocks, CUfunction func, int blockSize, size_t dynamicSMemSize, unsigned int flags) {
+  return api([&] {
+    (void)dynamicSMemSize;
+    if (flags & ~CU_OCCUPANCY_DISABLE_CACHING_OVERRIDE) return CUDA_ERROR_INVALID_VALUE;
+    return max_active_blocks(numBlocks, func, blockSize);
+  });
+}
+
+CUDASIM_API CUresult cuOccupancyMaxPotentialBlockSize(int* minGridSize, int* blockSize,
+                                                      CUfunction func,
+                                                      CUoccupancyB2DSize blockSizeToDynamicSMemSize,
+                                                      size_t dynamicSMemSize, int blockSizeLimit) {
+  return api([&] {
+    (void)blockSizeToDynamicSMemSize;
+    (void)dynamicSMemSize;
+    Driver* d = nullptr;
+    if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
+    if (minGridSize == nullptr || blockSize == nullptr || blockSizeLimit < 0)
+      return CUDA_ERROR_INVALID_VALUE;
+    if (d->function(func) == nullptr) return CUDA_ERROR_INVALID_HANDLE;
+    const int block = blockSizeLimit == 0 ? 1024 : std::min(1024, blockSizeLimit);
+    *blockSize = block;
+    *minGridSize = 132 * std::min(32, 2048 / block);
+    return CUDA_SUCCESS;
+  });
 }

@@ -503,3 +503,86 @@ CUDASIM_API CUresult cuMemRetainAllocationHandle(CUmemGenericAllocationHandle* h
     return d->memory.retain_handle(reinterpret_cast<CUdeviceptr>(addr), handle);
   });
 }
+
+// ---- Managed memory hints ------------------------------------------------------
+// Managed memory is always resident and accessible here, so prefetches and
+// advice only need their arguments checked.
+
+namespace {
+
+CUresult check_managed_range(Driver* d, CUdeviceptr p, size_t count) {
+  PointerInfo info;
+  if (count == 0 || d->memory.query(p, 0, &info) != CUDA_SUCCESS || !info.managed)
+    return CUDA_ERROR_INVALID_VALUE;
+  if (p - info.base > info.size || count > info.size - (p - info.base))
+    return CUDA_ERROR_INVALID_VALUE;
+  return CUDA_SUCCESS;
+}
+
+CUresult check_target(Driver* d, const CUmemLocation& loc) {
+  const int type = enum_value(loc.type);
+  if (type == CU_MEM_LOCATION_TYPE_HOST) return CUDA_SUCCESS;
+  if (type != CU_MEM_LOCATION_TYPE_DEVICE) return CUDA_ERROR_INVALID_VALUE;
+  return d->device(loc.id) != nullptr ? CUDA_SUCCESS : CUDA_ERROR_INVALID_DEVICE;
+}
+
+CUresult prefetch(CUdeviceptr p, size_t count, CUmemLocation loc, unsigned flags, CUstream h,
+                  bool pt) {
+  Driver* d = nullptr;
+  Context* ctx = nullptr;
+  std::shared_ptr<Stream> s;
+  if (CUresult rc = get_stream(h, pt, &d, &ctx, &s); rc != CUDA_SUCCESS) return rc;
+  if (flags != 0) return CUDA_ERROR_INVALID_VALUE;
+  if (CUresult rc = check_target(d, loc); rc != CUDA_SUCCESS) return rc;
+  return check_managed_range(d, p, count);
+}
+
+CUresult advise(CUdeviceptr p, size_t count, int advice, CUmemLocation loc) {
+  Driver* d = nullptr;
+  if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
+  if (advice < CU_MEM_ADVISE_SET_READ_MOSTLY || advice > CU_MEM_ADVISE_UNSET_ACCESSED_BY) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const bool needs_location =
+      advice != CU_MEM_ADVISE_SET_READ_MOSTLY && advice != CU_MEM_ADVISE_UNSET_READ_MOSTLY;
+  if (needs_location) {
+    if (CUresult rc = check_target(d, loc); rc != CUDA_SUCCESS) return rc;
+  }
+  return check_managed_range(d, p, count);
+}
+
+CUmemLocation device_location(CUdevice dev) {
+  CUmemLocation loc{};
+  if (dev == CU_DEVICE_CPU) {
+    loc.type = CU_MEM_LOCATION_TYPE_HOST;
+  } else {
+    loc.type = CU_MEM_LOCATION_TYPE_DEVICE;
+    loc.id = dev;
+  }
+  return loc;
+}
+
+}  // namespace
+
+CUDASIM_API CUresult cuMemPrefetchAsync_v2(CUdeviceptr p, size_t count, CUmemLocation loc,
+                                           unsigned int flags, CUstream h) {
+  return api([&] { return prefetch(p, count, loc, flags, h, false); });
+}
+CUDASIM_API CUresult cuMemPrefetchAsync_v2_ptsz(CUdeviceptr p, size_t count, CUmemLocation loc,
+                                                unsigned int flags, CUstream h) {
+  return api([&] { return prefetch(p, count, loc, flags, h, true); });
+}
+CUDASIM_API CUresult cuMemPrefetchAsync(CUdeviceptr p, size_t count, CUdevice dev, CUstream h) {
+  return api([&] { return prefetch(p, count, device_location(dev), 0, h, false); });
+}
+CUDASIM_API CUresult cuMemPrefetchAsync_ptsz(CUdeviceptr p, size_t count, CUdevice dev,
+                                             CUstream h) {
+  return api([&] { return prefetch(p, count, device_location(dev), 0, h, true); });
+}
+CUDASIM_API CUresult cuMemAdvise_v2(CUdeviceptr p, size_t count, CUmem_advise advice,
+                                    CUmemLocation loc) {
+  return api([&] { return advise(p, count, enum_value(advice), loc); });
+}
+CUDASIM_API CUresult cuMemAdvise(CUdeviceptr p, size_t count, CUmem_advise advice, CUdevice dev) {
+  return api([&] { return advise(p, count, enum_value(advice), device_location(dev)); });
+}

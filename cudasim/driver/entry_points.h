@@ -62,6 +62,9 @@
   X("cuCtxSetLimit", 3010, cuCtxSetLimit, cuCtxSetLimit)                                        \
   X("cuCtxEnablePeerAccess", 4000, cuCtxEnablePeerAccess, cuCtxEnablePeerAccess)                \
   X("cuCtxDisablePeerAccess", 4000, cuCtxDisablePeerAccess, cuCtxDisablePeerAccess)             \
+  X("cuCtxGetCacheConfig", 3020, cuCtxGetCacheConfig, cuCtxGetCacheConfig) \
+  X("cuCtxSetCacheConfig", 3020, cuCtxSetCacheConfig, cuCtxSetCacheConfig) \
+  X("cuDeviceGetP2PAttribute", 8000, cuDeviceGetP2PAttribute, cuDeviceGetP2PAttribute) \
   X("cuMemGetInfo", 2000, cuMemGetInfo, cuMemGetInfo) \
   X("cuMemGetInfo", 3020, cuMemGetInfo_v2, cuMemGetInfo_v2)                                     \
   X("cuMemAlloc", 2000, cuMemAlloc, cuMemAlloc) \
@@ -85,6 +88,10 @@
   X("cuMemAllocManaged", 6000, cuMemAllocManaged, cuMemAllocManaged)                            \
   X("cuMemAllocAsync", 11020, cuMemAllocAsync, cuMemAllocAsync_ptsz)                            \
   X("cuMemFreeAsync", 11020, cuMemFreeAsync, cuMemFreeAsync_ptsz)                               \
+  X("cuMemPrefetchAsync", 8000, cuMemPrefetchAsync, cuMemPrefetchAsync_ptsz) \
+  X("cuMemPrefetchAsync", 12020, cuMemPrefetchAsync_v2, cuMemPrefetchAsync_v2_ptsz) \
+  X("cuMemAdvise", 8000, cuMemAdvise, cuMemAdvise) \
+  X("cuMemAdvise", 12020, cuMemAdvise_v2, cuMemAdvise_v2) \
   X("cuPointerGetAttribute", 4000, cuPointerGetAttribute, cuPointerGetAttribute)                \
   X("cuPointerGetAttributes", 7000, cuPointerGetAttributes, cuPointerGetAttributes)             \
   X("cuMemAddressReserve", 10020, cuMemAddressReserve, cuMemAddressReserve)                     \
@@ -176,6 +183,9 @@
   X("cuFuncGetAttribute", 2020, cuFuncGetAttribute, cuFuncGetAttribute)                         \
   X("cuFuncSetAttribute", 9000, cuFuncSetAttribute, cuFuncSetAttribute)                         \
   X("cuFuncSetCacheConfig", 3000, cuFuncSetCacheConfig, cuFuncSetCacheConfig)                   \
+  X("cuOccupancyMaxActiveBlocksPerMultiprocessor", 6050, cuOccupancyMaxActiveBlocksPerMultiprocessor, cuOccupancyMaxActiveBlocksPerMultiprocessor) \
+  X("cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags", 7000, cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags, cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags) \
+  X("cuOccupancyMaxPotentialBlockSize", 6050, cuOccupancyMaxPotentialBlockSize, cuOccupancyMaxPotentialBlockSize) \
   X("cuLibraryLoadData", 12000, cuLibraryLoadData, cuLibraryLoadData)                           \
   X("cuLibraryUnload", 12000, cuLibraryUnload, cuLibraryUnload)                                 \
   X("cuLibraryGetKernel", 12000, cuLibraryGetKernel, cuLibraryGetKernel)                        \

@@ -159,3 +159,16 @@ TEST(Fork, ChildOfAnInitializedProcessCannotUseCuda) {
   int n = 0;
   EXPECT_CU(cuDeviceGetCount(&n));  // the parent is unaffected
 }
+
+TEST(Device, PeerAttributes) {
+  ASSERT_CU(cuInit(0));
+  int v = -1;
+  ASSERT_CU(cuDeviceCanAccessPeer(&v, 0, 1));
+  EXPECT_EQ(v, 1);
+  ASSERT_CU(cuDeviceCanAccessPeer(&v, 0, 0));
+  EXPECT_EQ(v, 0);
+  ASSERT_CU(cuDeviceGetP2PAttribute(&v, CU_DEVICE_P2P_ATTRIBUTE_ACCESS_SUPPORTED, 0, 1));
+  EXPECT_EQ(v, 1);
+  EXPECT_EQ(cuDeviceGetP2PAttribute(&v, CU_DEVICE_P2P_ATTRIBUTE_ACCESS_SUPPORTED, 1, 1),
+            CUDA_ERROR_INVALID_DEVICE);
+}

@@ -145,3 +145,18 @@ TEST_F(Launch, DimensionsValidatedAndPassed) {
   ASSERT_CU(cuMemcpyDtoH(host.data(), out, 7 * sizeof(unsigned)));
   EXPECT_EQ(host[0], 5u);
 }
+
+TEST_F(Launch, Occupancy) {
+  CUfunction f = function("add_one");
+  int blocks = 0;
+  ASSERT_CU(cuOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, f, 256, 0));
+  EXPECT_EQ(blocks, 8);
+  ASSERT_CU(cuOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, f, 32, 0));
+  EXPECT_EQ(blocks, 32);
+  EXPECT_EQ(cuOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, f, 2048, 0),
+            CUDA_ERROR_INVALID_VALUE);
+  int grid = 0, block = 0;
+  ASSERT_CU(cuOccupancyMaxPotentialBlockSize(&grid, &block, f, nullptr, 0, 256));
+  EXPECT_EQ(block, 256);
+  EXPECT_EQ(grid, 132 * 8);
+}

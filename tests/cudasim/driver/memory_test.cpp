@@ -201,3 +201,23 @@ TEST_F(Memory, EachDeviceHasItsOwnCapacity) {
   ASSERT_CU(cuCtxDestroy(other));
   ASSERT_CU(cuCtxSetCurrent(ctx_));
 }
+
+TEST_F(Memory, ManagedHintsCheckTheirArguments) {
+  CUdeviceptr m = 0, plain = 0;
+  ASSERT_CU(cuMemAllocManaged(&m, 1 << 20, CU_MEM_ATTACH_GLOBAL));
+  ASSERT_CU(cuMemAlloc(&plain, 1 << 20));
+  CUmemLocation dev0{CU_MEM_LOCATION_TYPE_DEVICE, 0};
+  CUmemLocation host{CU_MEM_LOCATION_TYPE_HOST, 0};
+  CUmemLocation dev9{CU_MEM_LOCATION_TYPE_DEVICE, 9};
+  EXPECT_CU(cuMemPrefetchAsync(m, 1 << 20, dev0, 0, nullptr));
+  EXPECT_CU(cuMemPrefetchAsync(m + 4096, 4096, host, 0, nullptr));
+  EXPECT_EQ(cuMemPrefetchAsync(m, 2 << 20, dev0, 0, nullptr),
+            CUDA_ERROR_INVALID_VALUE);  // past the end
+  EXPECT_EQ(cuMemPrefetchAsync(plain, 4096, dev0, 0, nullptr),
+            CUDA_ERROR_INVALID_VALUE);  // not managed
+  EXPECT_EQ(cuMemPrefetchAsync(m, 4096, dev9, 0, nullptr), CUDA_ERROR_INVALID_DEVICE);
+  EXPECT_CU(cuMemAdvise(m, 4096, CU_MEM_ADVISE_SET_PREFERRED_LOCATION, dev0));
+  EXPECT_EQ(cuMemAdvise(m, 4096, static_cast<CUmem_advise>(42), dev0), CUDA_ERROR_INVALID_VALUE);
+  ASSERT_CU(cuMemFree(m));
+  ASSERT_CU(cuMemFree(plain));
+}
