@@ -26,7 +26,7 @@ LibraryLocation locate_library(const std::string& executable, const char* env_li
         dir / ".." / "lib" / "libgpuswap.so"}) {
     const std::string name = candidate.lexically_normal().string();
     location.searched.push_back(name);
-    if (fs::is_regular_file(candidate, ec)) {
+    if (fs::is_regular_file(name, ec)) {
       location.path = name;
       return location;
     }
