@@ -118,7 +118,7 @@ std::string human_bandwidth(const std::optional<double>& bytes_per_s) {
 std::string json_number(const std::optional<double>& value) {
   if (!value) return "null";
   char text[48];
-  std::snprintf(text, sizeof text, "%.6g", *value);
+  std::snprintf(text, sizeof text, "%.17g", *value);
   return text;
 }
 
