@@ -70,7 +70,7 @@ TraceWriter::TraceWriter(const config::TraceConfig& config, TraceHeader header,
     file_ = nullptr;
     return;
   }
-  enabled_ = true;
+  enabled_.store(true, std::memory_order_relaxed);
   write_header();
 }
 
@@ -79,7 +79,7 @@ TraceWriter::~TraceWriter() {
 }
 
 bool TraceWriter::wants(TraceKind kind) const {
-  if (!enabled_) return false;
+  if (!enabled()) return false;
   switch (level_) {
     case config::TraceLevel::off:
     case config::TraceLevel::summary:
@@ -97,7 +97,7 @@ std::uint64_t TraceWriter::now_ns() const {
 }
 
 void TraceWriter::emit(const TraceEvent& event) noexcept {
-  if (!enabled_ || abandoned_ || closed_.load(std::memory_order_relaxed)) return;
+  if (!enabled() || abandoned_ || closed_.load(std::memory_order_relaxed)) return;
   const std::size_t k = kind_index(event.kind);
   if (k >= static_cast<std::size_t>(kTraceKindCount)) return;
   if (!(event.kind == TraceKind::op && event.continued)) {
@@ -130,7 +130,7 @@ void TraceWriter::emit_op(const char* name, std::uint64_t stream,
                           std::uint64_t timestamp_ns) noexcept {
   if (!wants(TraceKind::op)) {
     // Still counted in the totals.
-    if (enabled_ && !abandoned_ && !closed_.load(std::memory_order_relaxed)) {
+    if (enabled() && !abandoned_ && !closed_.load(std::memory_order_relaxed)) {
       count_[kind_index(TraceKind::op)].fetch_add(1, std::memory_order_relaxed);
     }
     return;
@@ -153,13 +153,14 @@ void TraceWriter::emit_op(const char* name, std::uint64_t stream,
 
 void TraceWriter::start_thread() {
   std::lock_guard lock(start_mutex_);
-  if (thread_started_.load(std::memory_order_relaxed)) return;
+  // close() sets closed_ before it takes start_mutex_ to join: a thread
+  // started after that would never be joined.
+  if (thread_started_.load(std::memory_order_relaxed) || closed_.load()) return;
   try {
     thread_ = std::make_unique<std::thread>([this] { run(); });
   } catch (...) {
     // No thread, no trace: stop recording rather than write on the caller's time.
-    error_ = "cannot start the trace writer thread";
-    enabled_ = false;
+    enabled_.store(false, std::memory_order_relaxed);
     return;
   }
   thread_started_.store(true, std::memory_order_release);
@@ -187,7 +188,7 @@ void TraceWriter::run() {
 
 void TraceWriter::close() noexcept {
   if (abandoned_ || closed_.exchange(true)) return;
-  if (!enabled_ && file_ == nullptr) return;
+  if (file_ == nullptr) return;
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
@@ -209,7 +210,7 @@ void TraceWriter::close() noexcept {
 
 void TraceWriter::abandon_after_fork() noexcept {
   abandoned_ = true;
-  enabled_ = false;
+  enabled_.store(false, std::memory_order_relaxed);
   // The parent owns the file and the thread: closing the stream here would
   // flush the parent's buffered lines a second time, and the thread object
   // names a thread this process does not have.

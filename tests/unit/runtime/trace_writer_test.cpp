@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -297,6 +298,31 @@ TEST_F(TraceWriterTest, ConcurrentEmittersLoseNothingAndKeepEachThreadsOrder) {
   for (const std::uint64_t n : next) EXPECT_EQ(n, kPerThread);
   ASSERT_TRUE(trace.end.has_value());
   EXPECT_EQ(trace.end->totals.bytes[static_cast<std::size_t>(TraceKind::evict)], bytes);
+}
+
+TEST_F(TraceWriterTest, AForkedChildLeavesTheParentsTraceAlone) {
+  auto* writer = new TraceWriter(trace_config(config::TraceLevel::events));
+  writer->emit(event(TraceKind::evict, 1, 1, 10, 1, 0, TraceReason::budget));
+  const pid_t child = fork();
+  if (child == 0) {
+    writer->abandon_after_fork();
+    writer->emit(event(TraceKind::evict, 2, 2, 10, 1, 0, TraceReason::budget));
+    const bool still_enabled = writer->enabled();
+    delete writer;  // must neither join a thread it lacks nor write the file
+    _exit(still_enabled ? 1 : 0);
+  }
+  ASSERT_GT(child, 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  writer->emit(event(TraceKind::evict, 3, 3, 10, 1, 0, TraceReason::budget));
+  delete writer;
+  const std::vector<std::string> text = lines();
+  ASSERT_EQ(text.size(), 4u);  // header, two events, end: nothing from the child
+  const tools::TraceFile trace = read_back();
+  ASSERT_EQ(trace.events.size(), 2u);
+  EXPECT_EQ(trace.events[0].region, 1u);
+  EXPECT_EQ(trace.events[1].region, 3u);
 }
 
 }  // namespace

@@ -50,7 +50,7 @@ class TraceWriter {
 
   // Whether events are recorded at all (a path, a level other than off, and
   // the file opened).
-  bool enabled() const { return enabled_; }
+  bool enabled() const { return enabled_.load(std::memory_order_relaxed); }
   // Whether an event of this kind would be written (lets callers skip
   // building one); totals are kept for every kind whenever enabled().
   bool wants(TraceKind kind) const;
@@ -87,7 +87,7 @@ class TraceWriter {
   const config::TraceLevel level_;
   const TraceHeader header_;
   const std::size_t capacity_;
-  bool enabled_ = false;
+  std::atomic<bool> enabled_{false};
   std::string error_;
   std::FILE* file_ = nullptr;
   std::uint64_t start_monotonic_ns_ = 0;
