@@ -45,6 +45,19 @@ CUresult get_stream(CUstream h, bool per_thread, Driver** d, Context** ctx,
 }
 
 CUresult submit(Context* ctx, const std::shared_ptr<Stream>& s, Op op, bool wait) {
+  if (!ctx->captured(*s)) return enqueue_now(ctx, s, std::move(op), wait);
+  // Captured: the work becomes a graph node. Waiting for it is impossible.
+  if (wait) return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
+  auto shared = std::make_shared<Op>(std::move(op));
+  auto node = std::make_unique<GraphNode>();
+  node->type = shared->node_type;
+  node->op = shared;
+  CUresult rc = CUDA_SUCCESS;
+  if (ctx->capture(*s, node, &rc)) return rc;
+  return enqueue_now(ctx, s, std::move(*shared), false);  // the capture ended meanwhile
+}
+
+CUresult enqueue_now(Context* ctx, const std::shared_ptr<Stream>& s, Op op, bool wait) {
   const std::uint64_t seq = ctx->enqueue(s, std::move(op));
   if (!wait) return CUDA_SUCCESS;  // a fault shows up in later calls, as on a GPU
   s->wait(seq);

@@ -38,6 +38,10 @@ CUresult get_stream(CUstream h, bool per_thread, Driver** d, Context** ctx,
 
 // Enqueues and, for a synchronous entry point, waits and returns the
 // context's sticky error if the work (or earlier work) faulted.
+// A captured stream (capture.h) gets the work as a graph node instead; a
+// synchronous call on it is CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED.
 CUresult submit(Context* ctx, const std::shared_ptr<Stream>& s, Op op, bool wait);
+// Enqueues (and waits) regardless of capture.
+CUresult enqueue_now(Context* ctx, const std::shared_ptr<Stream>& s, Op op, bool wait);
 
 }  // namespace cudasim

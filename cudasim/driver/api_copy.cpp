@@ -85,6 +85,7 @@ CUresult run_copy(Driver* d, Context* ctx, const std::shared_ptr<Stream>& s, Cop
   Device* dev = h2d ? owner(d, ctx, job.dst.addr) : d2h ? owner(d, ctx, job.src.addr) : nullptr;
   Op op;
   op.label = "memcpy";
+  op.node_type = CU_GRAPH_NODE_TYPE_MEMCPY;
   op.work = [dev, h2d, segments = std::move(job.segments), staging] {
     if (dev != nullptr) {
       std::uintptr_t addr = 0;

@@ -97,7 +97,19 @@ CUresult launch(CUfunction fh, unsigned gx, unsigned gy, unsigned gz, unsigned b
   if (CUresult rc = ParamBlock::build(*f->kernel, params, extra, &block); rc != CUDA_SUCCESS)
     return rc;
   const cudasimLaunch dims{{gx, gy, gz}, {bx, by, bz}, shared};
-  return submit(ctx, s, make_kernel_op(*f->kernel, dims, std::move(block)), false);
+  std::shared_ptr<ParamBlock> copied = std::move(block);
+  if (ctx->captured(*s)) {
+    // A captured launch becomes a kernel node (its parameters readable with
+    // cuGraphKernelNodeGetParams, as in CUDA).
+    auto node = std::make_unique<GraphNode>();
+    node->type = CU_GRAPH_NODE_TYPE_KERNEL;
+    node->function = f;
+    node->dims = dims;
+    node->params = copied;
+    CUresult rc = CUDA_SUCCESS;
+    if (ctx->capture(*s, node, &rc)) return rc;
+  }
+  return submit(ctx, s, make_kernel_op(*f->kernel, dims, std::move(copied)), false);
 }
 
 CUresult launch_ex(const CUlaunchConfig* c, CUfunction f, void** params, void** extra, bool pt) {

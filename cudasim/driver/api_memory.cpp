@@ -367,6 +367,7 @@ static CUresult free_async(CUdeviceptr dptr, CUstream hStream, bool per_thread) 
   }
   Op op;
   op.label = "free";
+  op.node_type = CU_GRAPH_NODE_TYPE_MEM_FREE;
   op.host = [d, dptr](CUresult) { d->memory.free(dptr); };
   return submit(ctx, s, std::move(op), false);
 }

@@ -1,5 +1,6 @@
 // Streams, events, host functions and callbacks.
 #include <utility>
+#include <vector>
 
 #include "api_common.h"
 
@@ -36,6 +37,7 @@ CUresult stream_sync(CUstream h, bool pt) {
   Context* ctx = nullptr;
   std::shared_ptr<Stream> s;
   if (CUresult rc = get_stream(h, pt, &d, &ctx, &s); rc != CUDA_SUCCESS) return rc;
+  if (ctx->captured(*s)) return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
   s->wait(s->last());
   return ctx->sticky_error();
 }
@@ -45,6 +47,7 @@ CUresult stream_query(CUstream h, bool pt) {
   Context* ctx = nullptr;
   std::shared_ptr<Stream> s;
   if (CUresult rc = get_stream(h, pt, &d, &ctx, &s); rc != CUDA_SUCCESS) return rc;
+  if (ctx->captured(*s)) return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
   return s->idle() ? CUDA_SUCCESS : CUDA_ERROR_NOT_READY;
 }
 
@@ -57,6 +60,8 @@ CUresult stream_wait_event(CUstream h, CUevent e, unsigned flags, bool pt) {
   if (!ev) return CUDA_ERROR_INVALID_HANDLE;
   if (flags != CU_EVENT_WAIT_DEFAULT && flags != CU_EVENT_WAIT_EXTERNAL)
     return CUDA_ERROR_INVALID_VALUE;
+  if (CapturePoint cp = ev->captured(); cp.session) return ctx->join_capture(*s, cp);
+  if (ctx->captured(*s)) return CUDA_ERROR_STREAM_CAPTURE_ISOLATION;
   // Waits for the record current at the time of this call; later records
   // do not move it.
   StreamPoint p = ev->point();
@@ -76,6 +81,7 @@ CUresult add_callback(CUstream h, CUstreamCallback cb, void* user, unsigned flag
   if (cb == nullptr || flags != 0) return CUDA_ERROR_INVALID_VALUE;
   Op op;
   op.label = "stream callback";
+  op.node_type = CU_GRAPH_NODE_TYPE_HOST;
   CUstream handle = h;
   op.host = [cb, user, handle](CUresult status) { cb(handle, status, user); };
   return submit(ctx, s, std::move(op), false);
@@ -89,6 +95,7 @@ CUresult host_func(CUstream h, CUhostFn fn, void* user, bool pt) {
   if (fn == nullptr) return CUDA_ERROR_INVALID_VALUE;
   Op op;
   op.label = "host function";
+  op.node_type = CU_GRAPH_NODE_TYPE_HOST;
   // Like device work, a host function does not run once the context failed.
   op.host = [fn, user](CUresult status) {
     if (status == CUDA_SUCCESS) fn(user);
@@ -115,6 +122,10 @@ CUresult event_record(CUevent e, CUstream h, unsigned flags, bool pt) {
   if (flags != CU_EVENT_RECORD_DEFAULT && flags != CU_EVENT_RECORD_EXTERNAL)
     return CUDA_ERROR_INVALID_VALUE;
   if (ev->context() != ctx) return CUDA_ERROR_INVALID_HANDLE;
+  if (CapturePoint p = ctx->capture_point(*s); p.session) {
+    ev->record_captured(std::move(p));
+    return CUDA_SUCCESS;
+  }
   ev->record(*ctx, s);
   return CUDA_SUCCESS;
 }
@@ -286,25 +297,54 @@ CUDASIM_API CUresult cuEventElapsedTime_v2(float* ms, CUevent a, CUevent b) {
   return api([&] { return elapsed(ms, a, b); });
 }
 
-// ---- Stream capture queries ---------------------------------------------------
-// Streams are never captured here (cuStreamBeginCapture is not provided), so
-// the truthful answer for any valid stream is "not capturing".
+// ---- Stream capture ------------------------------------------------------------
 
 namespace {
 
 CUresult capture_info(CUstream h, bool pt, CUstreamCaptureStatus* status, cuuint64_t* id,
                       CUgraph* graph, const CUgraphNode** deps, const CUgraphEdgeData** edges,
                       size_t* ndeps) {
-  return with_stream(h, pt, [&](Context&, Stream&) {
+  return with_stream(h, pt, [&](Context& ctx, Stream& s) {
     if (status == nullptr) return CUDA_ERROR_INVALID_VALUE;
-    *status = CU_STREAM_CAPTURE_STATUS_NONE;
-    if (id != nullptr) *id = 0;
-    if (graph != nullptr) *graph = nullptr;
-    if (deps != nullptr) *deps = nullptr;
+    const CapturePoint p = ctx.capture_point(s);
+    *status = p.session ? CU_STREAM_CAPTURE_STATUS_ACTIVE : CU_STREAM_CAPTURE_STATUS_NONE;
+    if (id != nullptr) *id = p.session ? p.session->id : 0;
+    if (graph != nullptr) {
+      *graph = p.session ? reinterpret_cast<CUgraph>(p.session->graph.get()) : nullptr;
+    }
+    // The dependency array must stay valid after this call (CUDA: until the
+    // next call on the stream); one per thread is enough for that.
+    thread_local std::vector<CUgraphNode> t_deps;
+    t_deps = p.nodes;
+    if (deps != nullptr) *deps = t_deps.empty() ? nullptr : t_deps.data();
     if (edges != nullptr) *edges = nullptr;
-    if (ndeps != nullptr) *ndeps = 0;
+    if (ndeps != nullptr) *ndeps = t_deps.size();
     return CUDA_SUCCESS;
   });
+}
+
+CUresult begin_capture(CUstream h, CUstreamCaptureMode mode, bool pt) {
+  const int m = enum_value(mode);
+  if (m != CU_STREAM_CAPTURE_MODE_GLOBAL && m != CU_STREAM_CAPTURE_MODE_THREAD_LOCAL &&
+      m != CU_STREAM_CAPTURE_MODE_RELAXED) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  // Context::begin_capture refuses the legacy default stream; the per-thread
+  // one can be captured.
+  return with_stream(h, pt, [&](Context& ctx, Stream& s) { return ctx.begin_capture(s, mode); });
+}
+
+CUresult end_capture(CUstream h, CUgraph* phGraph, bool pt) {
+  if (phGraph == nullptr) return CUDA_ERROR_INVALID_VALUE;
+  Driver* d = nullptr;
+  Context* ctx = nullptr;
+  std::shared_ptr<Stream> s;
+  if (CUresult rc = get_stream(h, pt, &d, &ctx, &s); rc != CUDA_SUCCESS) return rc;
+  std::shared_ptr<Graph> g;
+  if (CUresult rc = ctx->end_capture(*s, &g); rc != CUDA_SUCCESS) return rc;
+  d->graphs.add(g);
+  *phGraph = reinterpret_cast<CUgraph>(g.get());
+  return CUDA_SUCCESS;
 }
 
 }  // namespace
@@ -364,4 +404,23 @@ CUDASIM_API CUresult cuThreadExchangeStreamCaptureMode(CUstreamCaptureMode* mode
     std::swap(current, *mode);
     return CUDA_SUCCESS;
   });
+}
+
+CUDASIM_API CUresult cuStreamBeginCapture(CUstream h) {
+  return api([&] { return begin_capture(h, CU_STREAM_CAPTURE_MODE_GLOBAL, false); });
+}
+CUDASIM_API CUresult cuStreamBeginCapture_ptsz(CUstream h) {
+  return api([&] { return begin_capture(h, CU_STREAM_CAPTURE_MODE_GLOBAL, true); });
+}
+CUDASIM_API CUresult cuStreamBeginCapture_v2(CUstream h, CUstreamCaptureMode mode) {
+  return api([&] { return begin_capture(h, mode, false); });
+}
+CUDASIM_API CUresult cuStreamBeginCapture_v2_ptsz(CUstream h, CUstreamCaptureMode mode) {
+  return api([&] { return begin_capture(h, mode, true); });
+}
+CUDASIM_API CUresult cuStreamEndCapture(CUstream h, CUgraph* phGraph) {
+  return api([&] { return end_capture(h, phGraph, false); });
+}
+CUDASIM_API CUresult cuStreamEndCapture_ptsz(CUstream h, CUgraph* phGraph) {
+  return api([&] { return end_capture(h, phGraph, true); });
 }

@@ -135,6 +135,8 @@ std::shared_ptr<Stream> Context::create_stream(unsigned flags, int priority) {
 void Context::destroy_stream(const std::shared_ptr<Stream>& s) {
   std::lock_guard lock(mu_);
   std::erase(streams_, s);
+  captures_.erase(s.get());
+  active_captures_.store(static_cast<int>(captures_.size()));
   // Join those that have already drained, keep the rest until they do.
   std::erase_if(retiring_, [](const std::shared_ptr<Stream>& r) {
     if (!r->idle()) return false;
@@ -176,6 +178,74 @@ void Context::synchronize() {
     for (auto& s : all_streams_locked()) points.emplace_back(s, s->last());
   }
   for (auto& [s, seq] : points) s->wait(seq);
+}
+
+}  // namespace cudasim
+
+namespace cudasim {
+
+CUresult Context::begin_capture(const Stream& s, CUstreamCaptureMode mode) {
+  static std::atomic<std::uint64_t> next_id{1};
+  if (s.kind() == Stream::Kind::kLegacy) return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
+  std::lock_guard lock(mu_);
+  if (captures_.count(&s) != 0) return CUDA_ERROR_ILLEGAL_STATE;
+  auto session = std::make_shared<CaptureSession>();
+  session->graph = std::make_shared<Graph>();
+  session->id = next_id.fetch_add(1);
+  session->origin = &s;
+  session->mode = mode;
+  captures_[&s] = CapturePoint{std::move(session), {}};
+  active_captures_.store(static_cast<int>(captures_.size()));
+  return CUDA_SUCCESS;
+}
+
+CUresult Context::end_capture(const Stream& s, std::shared_ptr<Graph>* graph) {
+  std::lock_guard lock(mu_);
+  auto it = captures_.find(&s);
+  if (it == captures_.end()) return CUDA_ERROR_ILLEGAL_STATE;
+  if (it->second.session->origin != &s) return CUDA_ERROR_STREAM_CAPTURE_UNMATCHED;
+  const std::shared_ptr<CaptureSession> session = it->second.session;
+  std::erase_if(captures_, [&](const auto& kv) { return kv.second.session == session; });
+  active_captures_.store(static_cast<int>(captures_.size()));
+  *graph = session->graph;
+  return CUDA_SUCCESS;
+}
+
+CapturePoint Context::capture_point(const Stream& s) const {
+  std::lock_guard lock(mu_);
+  auto it = captures_.find(&s);
+  return it == captures_.end() ? CapturePoint{} : it->second;
+}
+
+bool Context::capture(const Stream& s, std::unique_ptr<GraphNode>& node, CUresult* rc) {
+  std::lock_guard lock(mu_);
+  auto it = captures_.find(&s);
+  if (it == captures_.end()) return false;
+  CapturePoint& p = it->second;
+  CUgraphNode added = nullptr;
+  *rc = p.session->graph->add(std::move(node), p.nodes.data(), p.nodes.size(), &added);
+  if (*rc == CUDA_SUCCESS) p.nodes.assign(1, added);
+  return true;
+}
+
+CUresult Context::join_capture(const Stream& s, const CapturePoint& p) {
+  std::lock_guard lock(mu_);
+  // The capture may have ended since the event was recorded.
+  const bool live = std::any_of(captures_.begin(), captures_.end(),
+                                [&](const auto& kv) { return kv.second.session == p.session; });
+  if (!live) return CUDA_ERROR_STREAM_CAPTURE_INVALIDATED;
+  auto it = captures_.find(&s);
+  if (it == captures_.end()) {
+    captures_[&s] = p;
+    active_captures_.store(static_cast<int>(captures_.size()));
+    return CUDA_SUCCESS;
+  }
+  if (it->second.session != p.session) return CUDA_ERROR_STREAM_CAPTURE_MERGE;
+  for (CUgraphNode n : p.nodes) {
+    auto& mine = it->second.nodes;
+    if (std::find(mine.begin(), mine.end(), n) == mine.end()) mine.push_back(n);
+  }
+  return CUDA_SUCCESS;
 }
 
 }  // namespace cudasim

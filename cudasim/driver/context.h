@@ -12,7 +12,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "capture.h"
 #include "cuda_api.h"
+#include "graph.h"
 #include "stream.h"
 
 namespace cudasim {
@@ -60,6 +62,24 @@ class Context {
   // Waits until every stream of the context is idle.
   void synchronize();
 
+  // Stream capture (capture.h). begin: CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED
+  // for the legacy stream, CUDA_ERROR_ILLEGAL_STATE if already captured.
+  CUresult begin_capture(const Stream& s, CUstreamCaptureMode mode);
+  // Only on the stream that began it; every joined stream leaves with it.
+  CUresult end_capture(const Stream& s, std::shared_ptr<Graph>* graph);
+  // The stream's capture point; no session when it is not captured.
+  CapturePoint capture_point(const Stream& s) const;
+  bool captured(const Stream& s) const {
+    return active_captures_.load(std::memory_order_relaxed) != 0 &&
+           capture_point(s).session != nullptr;
+  }
+  // Adds `node` after the stream's current capture point; false (and the node
+  // untouched) when the stream is not captured.
+  bool capture(const Stream& s, std::unique_ptr<GraphNode>& node, CUresult* rc);
+  // `s` waits on a point of a capture: it joins the capture (or, already in
+  // it, adds the point's nodes to its dependencies).
+  CUresult join_capture(const Stream& s, const CapturePoint& p);
+
  private:
   std::vector<std::shared_ptr<Stream>> all_streams_locked() const;
 
@@ -75,6 +95,8 @@ class Context {
   std::unordered_map<std::thread::id, std::shared_ptr<Stream>> per_thread_;
   std::vector<std::shared_ptr<Stream>> streams_;
   std::vector<std::shared_ptr<Stream>> retiring_;
+  std::unordered_map<const Stream*, CapturePoint> captures_;
+  std::atomic<int> active_captures_{0};  // captures_.size(), read without the lock
 };
 
 // The calling thread's context stack (cuCtxPush/Pop/Set/GetCurrent).

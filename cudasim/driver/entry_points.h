@@ -159,6 +159,9 @@
   X("cuStreamGetCtx", 9020, cuStreamGetCtx, cuStreamGetCtx_ptsz)                                \
   X("cuStreamGetId", 12000, cuStreamGetId, cuStreamGetId_ptsz)                                  \
   X("cuStreamGetDevice", 12080, cuStreamGetDevice, cuStreamGetDevice_ptsz)                      \
+  X("cuStreamBeginCapture", 10000, cuStreamBeginCapture, cuStreamBeginCapture_ptsz)             \
+  X("cuStreamBeginCapture", 10010, cuStreamBeginCapture_v2, cuStreamBeginCapture_v2_ptsz)       \
+  X("cuStreamEndCapture", 10000, cuStreamEndCapture, cuStreamEndCapture_ptsz)                   \
   X("cuStreamIsCapturing", 10000, cuStreamIsCapturing, cuStreamIsCapturing_ptsz)                \
   X("cuStreamGetCaptureInfo", 10010, cuStreamGetCaptureInfo, cuStreamGetCaptureInfo_ptsz)       \
   X("cuStreamGetCaptureInfo", 11030, cuStreamGetCaptureInfo_v2, cuStreamGetCaptureInfo_v2_ptsz) \

@@ -16,6 +16,17 @@ void Event::record(Context& ctx, const std::shared_ptr<Stream>& s) {
   const std::uint64_t seq = ctx.enqueue(s, std::move(op));
   point_ = StreamPoint{s, seq};
   time_ = std::move(time);
+  captured_ = CapturePoint{};
+}
+
+void Event::record_captured(CapturePoint p) {
+  std::lock_guard lock(mu_);
+  captured_ = std::move(p);
+}
+
+CapturePoint Event::captured() const {
+  std::lock_guard lock(mu_);
+  return captured_;
 }
 
 StreamPoint Event::point() const {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 
+#include "capture.h"
 #include "cuda_api.h"
 #include "stream.h"
 
@@ -22,6 +23,10 @@ class Event {
   unsigned flags() const { return flags_; }
 
   void record(Context& ctx, const std::shared_ptr<Stream>& s);
+  // Recorded in a captured stream: the event marks a point of the capture
+  // (streams that wait on it join the capture) instead of a stream point.
+  void record_captured(CapturePoint p);
+  CapturePoint captured() const;
   // The most recent record; no stream when never recorded.
   StreamPoint point() const;
   // CUDA_SUCCESS when never recorded or reached, CUDA_ERROR_NOT_READY otherwise.
@@ -35,6 +40,7 @@ class Event {
   unsigned flags_;
   mutable std::mutex mu_;
   StreamPoint point_;
+  CapturePoint captured_;
   std::shared_ptr<std::atomic<std::int64_t>> time_;
 };
 

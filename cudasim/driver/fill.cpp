@@ -11,6 +11,7 @@ namespace cudasim {
 CUresult make_fill_op(Driver& d, CUdeviceptr dst, std::size_t pitch, unsigned value, unsigned elem,
                       std::size_t width, std::size_t height, Op* op) {
   op->label = "memset";
+  op->node_type = CU_GRAPH_NODE_TYPE_MEMSET;
   if (elem != 1 && elem != 2 && elem != 4) return CUDA_ERROR_INVALID_VALUE;
   if (width == 0 || height == 0) return CUDA_SUCCESS;
   if (dst % elem != 0 || (height > 1 && (pitch < width * elem || pitch % elem != 0))) {

@@ -47,6 +47,10 @@ CUresult GraphExec::launch(Driver& d, Context& ctx, const std::shared_ptr<Stream
   // Build every operation first, so that a bad node enqueues nothing.
   std::vector<Op> ops;
   for (const GraphNode& n : nodes_) {
+    if (n.op) {
+      ops.push_back(*n.op);
+      continue;
+    }
     Op op;
     switch (n.type) {
       case CU_GRAPH_NODE_TYPE_KERNEL:

@@ -28,6 +28,9 @@ struct GraphNode {
   std::shared_ptr<ParamBlock> params;
   CUDA_MEMSET_NODE_PARAMS memset{};
   CUDA_HOST_NODE_PARAMS host{};
+  // Work captured from a stream (copies, memsets, host functions, ...): run
+  // as it was issued.
+  std::shared_ptr<const Op> op;
 };
 
 class Graph {

@@ -21,6 +21,11 @@ class ParamBlock {
   static CUresult build(const KernelInfo& k, void** kernelParams, void** extra,
                         std::unique_ptr<ParamBlock>* out);
 
+  ParamBlock() = default;
+  // args_ points into storage_: a copy would point into the original.
+  ParamBlock(const ParamBlock&) = delete;
+  ParamBlock& operator=(const ParamBlock&) = delete;
+
   void** args() { return args_.data(); }
 
  private:

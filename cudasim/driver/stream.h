@@ -32,6 +32,8 @@ struct Op {
   std::function<void()> work;          // device work; may fault
   std::function<void(CUresult)> host;  // host callback: runs even after an error
   std::vector<StreamPoint> after;      // points that must complete first
+  // What the work is as a graph node, when it is captured.
+  CUgraphNodeType node_type = CU_GRAPH_NODE_TYPE_EMPTY;
 };
 
 class Stream {

@@ -98,3 +98,109 @@ TEST_F(Graphs, KernelNodeOnUnmappedMemoryFaults) {
   ASSERT_CU(cuGraphDestroy(g));
   ASSERT_CU(cuMemAddressFree(va, 2 << 20));
 }
+
+TEST_F(Graphs, StreamCaptureRecordsInsteadOfRunning) {
+  CUdeviceptr x = 0;
+  ASSERT_CU(cuMemAlloc(&x, 16 * sizeof(float)));
+  ASSERT_CU(cuMemsetD32(x, 0x40400000, 16));  // 3.0f
+  CUstream s = nullptr;
+  ASSERT_CU(cuStreamCreate(&s, CU_STREAM_NON_BLOCKING));
+  EXPECT_EQ(cuStreamBeginCapture(nullptr, CU_STREAM_CAPTURE_MODE_GLOBAL),
+            CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED);
+  ASSERT_CU(cuStreamBeginCapture(s, CU_STREAM_CAPTURE_MODE_GLOBAL));
+  EXPECT_EQ(cuStreamBeginCapture(s, CU_STREAM_CAPTURE_MODE_GLOBAL), CUDA_ERROR_ILLEGAL_STATE);
+  CUstreamCaptureStatus status;
+  ASSERT_CU(cuStreamIsCapturing(s, &status));
+  EXPECT_EQ(status, CU_STREAM_CAPTURE_STATUS_ACTIVE);
+  ASSERT_CU(cuMemsetD32Async(x, 0, 16, s));
+  float* p = reinterpret_cast<float*>(x);
+  int n = 16;
+  void* params[] = {&p, &n};
+  ASSERT_CU(cuLaunchKernel(function("add_one"), 1, 1, 1, 1, 1, 1, 0, s, params, nullptr));
+  ASSERT_CU(cuLaunchKernel(function("add_one"), 1, 1, 1, 1, 1, 1, 0, s, params, nullptr));
+  EXPECT_EQ(cuStreamSynchronize(s), CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED);
+  std::vector<float> host(16);
+  EXPECT_EQ(cuMemcpyDtoHAsync(host.data(), x, 64, s),
+            CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED);  // pageable
+  CUgraph g = nullptr;
+  ASSERT_CU(cuStreamEndCapture(s, &g));
+  ASSERT_CU(cuStreamIsCapturing(s, &status));
+  EXPECT_EQ(status, CU_STREAM_CAPTURE_STATUS_NONE);
+  // Nothing ran while capturing.
+  ASSERT_CU(cuMemcpyDtoH(host.data(), x, 64));
+  EXPECT_EQ(host, std::vector<float>(16, 3.0f));
+
+  CUgraphNode nodes[3] = {};
+  size_t count = 3;
+  ASSERT_CU(cuGraphGetNodes(g, nodes, &count));
+  ASSERT_EQ(count, 3u);
+  CUgraphNodeType type;
+  ASSERT_CU(cuGraphNodeGetType(nodes[0], &type));
+  EXPECT_EQ(type, CU_GRAPH_NODE_TYPE_MEMSET);
+  ASSERT_CU(cuGraphNodeGetType(nodes[1], &type));
+  EXPECT_EQ(type, CU_GRAPH_NODE_TYPE_KERNEL);
+  CUDA_KERNEL_NODE_PARAMS kp{};
+  ASSERT_CU(cuGraphKernelNodeGetParams(nodes[1], &kp));
+  EXPECT_EQ(*static_cast<float**>(kp.kernelParams[0]), p);
+
+  CUgraphExec exec = nullptr;
+  ASSERT_CU(cuGraphInstantiate(&exec, g, 0));
+  ASSERT_CU(cuGraphLaunch(exec, s));
+  ASSERT_CU(cuStreamSynchronize(s));
+  ASSERT_CU(cuMemcpyDtoH(host.data(), x, 64));
+  EXPECT_EQ(host, std::vector<float>(16, 2.0f));
+  ASSERT_CU(cuGraphExecDestroy(exec));
+  ASSERT_CU(cuGraphDestroy(g));
+  ASSERT_CU(cuStreamDestroy(s));
+}
+
+TEST_F(Graphs, CaptureForkAndJoinThroughEvents) {
+  CUdeviceptr a = 0, b = 0;
+  ASSERT_CU(cuMemAlloc(&a, 16 * sizeof(int)));
+  ASSERT_CU(cuMemAlloc(&b, 16 * sizeof(int)));
+  ASSERT_CU(cuMemsetD32(a, 0, 16));
+  ASSERT_CU(cuMemsetD32(b, 0, 16));
+  CUstream s1 = nullptr, s2 = nullptr;
+  ASSERT_CU(cuStreamCreate(&s1, CU_STREAM_NON_BLOCKING));
+  ASSERT_CU(cuStreamCreate(&s2, CU_STREAM_NON_BLOCKING));
+  CUevent fork = nullptr, join = nullptr;
+  ASSERT_CU(cuEventCreate(&fork, CU_EVENT_DISABLE_TIMING));
+  ASSERT_CU(cuEventCreate(&join, CU_EVENT_DISABLE_TIMING));
+
+  ASSERT_CU(cuStreamBeginCapture(s1, CU_STREAM_CAPTURE_MODE_GLOBAL));
+  int* pa = reinterpret_cast<int*>(a);
+  int* pb = reinterpret_cast<int*>(b);
+  int n = 16, value = 4, ms = 20;
+  void* fill_a[] = {&pa, &n, &value, &ms};
+  ASSERT_CU(cuLaunchKernel(function("slow_fill"), 1, 1, 1, 1, 1, 1, 0, s1, fill_a, nullptr));
+  ASSERT_CU(cuEventRecord(fork, s1));
+  ASSERT_CU(cuStreamWaitEvent(s2, fork, 0));  // s2 joins the capture after the fill
+  const int* src = pa;
+  void* copy[] = {&pb, &src, &n};
+  ASSERT_CU(cuLaunchKernel(function("copy_int"), 1, 1, 1, 1, 1, 1, 0, s2, copy, nullptr));
+  ASSERT_CU(cuEventRecord(join, s2));
+  ASSERT_CU(cuStreamWaitEvent(s1, join, 0));
+  CUgraph g = nullptr;
+  EXPECT_EQ(cuStreamEndCapture(s2, &g), CUDA_ERROR_STREAM_CAPTURE_UNMATCHED);
+  ASSERT_CU(cuStreamEndCapture(s1, &g));
+  CUstreamCaptureStatus status;
+  ASSERT_CU(cuStreamIsCapturing(s2, &status));
+  EXPECT_EQ(status, CU_STREAM_CAPTURE_STATUS_NONE);  // left with the capture
+  size_t count = 0;
+  ASSERT_CU(cuGraphGetNodes(g, nullptr, &count));
+  EXPECT_EQ(count, 2u);
+
+  CUgraphExec exec = nullptr;
+  ASSERT_CU(cuGraphInstantiate(&exec, g, 0));
+  ASSERT_CU(cuGraphLaunch(exec, s1));
+  ASSERT_CU(cuStreamSynchronize(s1));
+  std::vector<int> host(16);
+  ASSERT_CU(cuMemcpyDtoH(host.data(), b, 64));
+  EXPECT_EQ(host, std::vector<int>(16, 4));
+  ASSERT_CU(cuGraphExecDestroy(exec));
+  ASSERT_CU(cuGraphDestroy(g));
+  ASSERT_CU(cuEventDestroy(fork));
+  ASSERT_CU(cuEventDestroy(join));
+  ASSERT_CU(cuStreamDestroy(s1));
+  ASSERT_CU(cuStreamDestroy(s2));
+}
