@@ -11,6 +11,8 @@ DEB_PACKAGES := cmake make g++ pkg-config libspdlog-dev libfmt-dev libyaml-cpp-d
 
 .PHONY: deps configure build demo test bench format clean
 
+MAKEFLAGS += --no-print-directory
+
 deps:
 	@missing=""; \
 	for p in $(DEB_PACKAGES); do \

@@ -29,8 +29,6 @@ namespace cudasim {
   X(cuDevicePrimaryCtxReset, "cuDevicePrimaryCtxReset")              \
   X(cuCtxSetCurrent, "cuCtxSetCurrent")                              \
   X(cuCtxGetCurrent, "cuCtxGetCurrent")                              \
-  X(cuCtxGetDevice, "cuCtxGetDevice")                                \
-  X(cuCtxSynchronize, "cuCtxSynchronize")                            \
   X(cuMemGetInfo, "cuMemGetInfo")                                    \
   X(cuMemAlloc, "cuMemAlloc")                                        \
   X(cuMemAllocPitch, "cuMemAllocPitch")                              \
@@ -71,8 +69,8 @@ namespace cudasim {
   X(cuLaunchKernel, "cuLaunchKernel")                                \
   X(cuGetErrorName, "cuGetErrorName")                                \
   X(cuGetErrorString, "cuGetErrorString")                            \
-  /* Asked for at CUDA 13.0, these names are answered with the _v2 ABI */ \
-  /* (an explicit context); the entries above carry the older type. */   \
+  /* Asked for at CUDA 13.0, these two are answered with the _v2 ABI  */ \
+  /* (an explicit context), so the member carries the _v2 type.       */ \
   X(cuCtxGetDevice_v2, "cuCtxGetDevice")                             \
   X(cuCtxSynchronize_v2, "cuCtxSynchronize")
 
