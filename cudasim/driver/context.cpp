@@ -83,6 +83,8 @@ void Context::deactivate() {
     per_thread_.clear();
     streams_.clear();
     retiring_.clear();
+    captures_.clear();
+    active_captures_.store(0);
   }
   for (auto& s : all) s->retire();
   for (auto& s : all) s->join();
