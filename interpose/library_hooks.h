@@ -18,13 +18,37 @@ template <>
 struct LibraryStatus<cudnnStatus_t> {
   static constexpr cudnnStatus_t kMissing = CUDNN_STATUS_NOT_INITIALIZED;
   static constexpr cudnnStatus_t kFailed = CUDNN_STATUS_INTERNAL_ERROR;
+  static constexpr cudnnStatus_t kOutOfMemory = CUDNN_STATUS_ALLOC_FAILED;
+  static constexpr cudnnStatus_t kNotIssued = CUDNN_STATUS_EXECUTION_FAILED;
 };
 
 template <>
 struct LibraryStatus<cublasStatus_t> {
   static constexpr cublasStatus_t kMissing = CUBLAS_STATUS_NOT_INITIALIZED;
   static constexpr cublasStatus_t kFailed = CUBLAS_STATUS_INTERNAL_ERROR;
+  static constexpr cublasStatus_t kOutOfMemory = CUBLAS_STATUS_ALLOC_FAILED;
+  static constexpr cublasStatus_t kNotIssued = CUBLAS_STATUS_EXECUTION_FAILED;
 };
+
+// The stream a library handle issues its work on (null when it cannot be
+// told: the legacy default stream).
+inline CUstream library_stream(cudnnHandle_t handle) noexcept {
+  cudaStream_t stream = nullptr;
+  const auto get = real::cudnn_extras().cudnnGetStream;
+  if (get == nullptr || get(handle, &stream) != CUDNN_STATUS_SUCCESS) return nullptr;
+  return stream;
+}
+inline CUstream library_stream(cublasHandle_t handle) noexcept {
+  cudaStream_t stream = nullptr;
+  const auto get = real::cublas_extras().cublasGetStream_v2;
+  if (get == nullptr || get(handle, &stream) != CUBLAS_STATUS_SUCCESS) return nullptr;
+  return stream;
+}
+
+template <typename Handle, typename... Rest>
+CUstream stream_of_call(Handle handle, Rest...) noexcept {
+  return library_stream(handle);
+}
 
 template <HookId id, typename Fn>
 struct LibraryHook;
@@ -34,13 +58,19 @@ struct LibraryHook<id, Status(Args...)> {
   static Status call(Args... args) noexcept {
     const auto real = reinterpret_cast<Status (*)(Args...)>(real::function(id));
     if (real == nullptr) return LibraryStatus<Status>::kMissing;
-    if (RuntimeSeam* seam = active_seam()) {
-      try {
-        seam->library_call(id, describe_operands<id>(args...));
-      } catch (...) {
-        return LibraryStatus<Status>::kFailed;
-      }
+    RuntimeSeam* seam = active_seam();
+    if (seam == nullptr) return real(args...);
+    // The operands stay resident and pinned until the call has been issued
+    // (its own kernel launches pass through the launch hook, find them so
+    // and go on without waiting).
+    LibraryPreparation prepared;
+    try {
+      prepared = seam->library_call(id, describe_operands<id>(args...), stream_of_call(args...));
+    } catch (...) {
+      return LibraryStatus<Status>::kFailed;
     }
+    if (prepared.result == CUDA_ERROR_OUT_OF_MEMORY) return LibraryStatus<Status>::kOutOfMemory;
+    if (prepared.result != CUDA_SUCCESS) return LibraryStatus<Status>::kNotIssued;
     return real(args...);
   }
 };

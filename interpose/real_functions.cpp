@@ -17,6 +17,7 @@ constexpr const char* kCublasSoname = "libcublas.so.13";
 
 constinit std::array<void*, kHookCount> g_table{};
 constinit DriverLoad g_driver{};
+constinit void* g_driver_handle = nullptr;
 constinit DriverExtras g_driver_extras{};
 constinit CudnnExtras g_cudnn_extras{};
 constinit CublasExtras g_cublas_extras{};
@@ -73,6 +74,7 @@ void load_driver_once() {
     g_driver.error = g_driver_error;
     return;
   }
+  g_driver_handle = handle;
   // Only the driver's own handle: RTLD_NEXT would find the shim's neighbours.
   const LibcEntryPoints& libc = libc_entry_points();
   for (std::size_t i = 0; i < kHookCount; ++i) {
@@ -96,6 +98,7 @@ void load_cudnn_once() {
   LoadingScope loading;
   void* handle = open_library(kCudnnSoname);
   fill_table(Library::cudnn, handle);
+  resolve_into(handle, "cudnnGetStream", g_cudnn_extras.cudnnGetStream);
   resolve_into(handle, "cudnnGetTensorNdDescriptor", g_cudnn_extras.cudnnGetTensorNdDescriptor);
   resolve_into(handle, "cudnnGetFilterNdDescriptor", g_cudnn_extras.cudnnGetFilterNdDescriptor);
 }
@@ -104,6 +107,7 @@ void load_cublas_once() {
   LoadingScope loading;
   void* handle = open_library(kCublasSoname);
   fill_table(Library::cublas, handle);
+  resolve_into(handle, "cublasGetStream_v2", g_cublas_extras.cublasGetStream_v2);
   resolve_into(handle, "cublasGetPointerMode_v2", g_cublas_extras.cublasGetPointerMode_v2);
 }
 
@@ -127,6 +131,11 @@ void* function(HookId id) noexcept {
       break;
   }
   return g_table[index(id)];
+}
+
+void* driver_symbol(const char* name) noexcept {
+  if (name == nullptr || !load_driver().loaded) return nullptr;
+  return libc_entry_points().dlsym(g_driver_handle, name);
 }
 
 std::optional<HookId> driver_hook_of(const void* fn) noexcept {

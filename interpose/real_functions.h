@@ -25,11 +25,13 @@ struct DriverExtras {
 };
 
 struct CudnnExtras {
+  decltype(&::cudnnGetStream) cudnnGetStream = nullptr;
   decltype(&::cudnnGetTensorNdDescriptor) cudnnGetTensorNdDescriptor = nullptr;
   decltype(&::cudnnGetFilterNdDescriptor) cudnnGetFilterNdDescriptor = nullptr;
 };
 
 struct CublasExtras {
+  decltype(&::cublasGetStream_v2) cublasGetStream_v2 = nullptr;
   decltype(&::cublasGetPointerMode_v2) cublasGetPointerMode_v2 = nullptr;
 };
 
@@ -47,6 +49,10 @@ const DriverLoad& load_driver() noexcept;
 // is absent). Driver entries require load_driver(); library entries load
 // their library on first use.
 void* function(HookId id) noexcept;
+
+// Any function the driver itself exports, by its exact (versioned) name, or
+// nullptr; never a hook. The residency runtime's driver table is filled from it.
+void* driver_symbol(const char* name) noexcept;
 
 // Which driver hook a pointer the driver handed out belongs to.
 std::optional<HookId> driver_hook_of(const void* fn) noexcept;

@@ -1,14 +1,129 @@
 #include "runtime_seam.h"
 
+#include <pthread.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <memory>
+
+#include "gpuswap/config/environment.h"
+#include "gpuswap/runtime/driver_table.h"
+#include "gpuswap/runtime/log.h"
 #include "pass_through_mode.h"
 #include "process_state.h"
+#include "real_functions.h"
 
 namespace gpuswap::interpose {
 namespace {
 
+namespace log = runtime::log;
+constexpr auto kInterpose = log::Subsystem::interpose;
+
 constinit RuntimeSeam g_seam{};
+constinit std::atomic<runtime::Runtime*> g_runtime{nullptr};
+constinit std::atomic<bool> g_unavailable{false};
+constinit pthread_mutex_t g_create = PTHREAD_MUTEX_INITIALIZER;
+
+// The summary and the trace's totals are written at exit; the runtime
+// itself stays (no CUDA call once exit has begun).
+void finish_at_exit() {
+  if (runtime::Runtime* rt = g_runtime.load(std::memory_order_acquire)) rt->finish();
+}
+
+void* resolve_real_driver(const char* versioned_name, void*) {
+  return real::driver_symbol(versioned_name);
+}
+
+// Creates the runtime once a context is current. Returns null to be asked
+// again later (no context yet) and sets g_unavailable when the process must
+// pass through for good (bad policy file, a driver that lacks what the
+// runtime needs).
+runtime::Runtime* create_runtime() {
+  // Read once: the configuration cannot change under a running job.
+  static std::unique_ptr<config::Config> loaded;
+  if (loaded == nullptr) {
+    config::Result<config::Config> result = config::load_config(config::process_environment());
+    if (!result) {
+      log::error(kInterpose, "policy file: {}", result.error().to_string());
+      if (result.error().strict) {
+        log::error(kInterpose, "strict: true, so the job stops here");
+        std::_Exit(EXIT_FAILURE);
+      }
+      log::error(kInterpose, "passing every call through");
+      g_unavailable.store(true, std::memory_order_release);
+      return nullptr;
+    }
+    loaded = std::make_unique<config::Config>(std::move(result.value()));
+    log::apply_log_config(*loaded);
+  }
+  runtime::DriverTable table;
+  const runtime::DriverTableLoad load =
+      runtime::load_driver_table(table, &resolve_real_driver, nullptr);
+  if (!load.status) {
+    log::error(kInterpose, "the CUDA driver lacks {}; passing every call through",
+               load.first_missing != nullptr ? load.first_missing : "an entry point");
+    g_unavailable.store(true, std::memory_order_release);
+    return nullptr;
+  }
+  std::unique_ptr<runtime::Runtime> created;
+  const runtime::Status status =
+      runtime::Runtime::create(table, *loaded, policy::make_policy(*loaded), &created);
+  if (status.code() == runtime::StatusCode::kDriverError &&
+      status.driver_result() == CUDA_ERROR_INVALID_CONTEXT) {
+    return nullptr;  // no context yet: nothing of the application's can be on the device
+  }
+  if (!status) {
+    log::error(kInterpose,
+               "the residency runtime could not start ({}, {}); passing every call "
+               "through",
+               runtime::status_name(status.code()), static_cast<int>(status.driver_result()));
+    g_unavailable.store(true, std::memory_order_release);
+    return nullptr;
+  }
+  // Never destroyed: hooks may run while the process exits, and no CUDA call
+  // may be made once exit has begun.
+  std::atexit(finish_at_exit);
+  return created.release();
+}
 
 }  // namespace
+
+runtime::Runtime* RuntimeSeam::runtime() noexcept {
+  runtime::Runtime* rt = g_runtime.load(std::memory_order_acquire);
+  if (rt != nullptr) return rt;
+  if (g_unavailable.load(std::memory_order_acquire)) return nullptr;
+  pthread_mutex_lock(&g_create);
+  rt = g_runtime.load(std::memory_order_relaxed);
+  if (rt == nullptr && !g_unavailable.load(std::memory_order_relaxed)) {
+    try {
+      rt = create_runtime();
+    } catch (...) {
+      g_unavailable.store(true, std::memory_order_release);
+      rt = nullptr;
+    }
+    if (rt != nullptr) g_runtime.store(rt, std::memory_order_release);
+  }
+  pthread_mutex_unlock(&g_create);
+  return rt;
+}
+
+LibraryPreparation RuntimeSeam::library_call(HookId id, const Operands& operands,
+                                             CUstream stream) noexcept {
+  LibraryPreparation preparation;
+  runtime::Runtime* rt = runtime();
+  if (rt == nullptr) return preparation;
+  DeviceSpan spans[Operands::kCapacity];
+  std::size_t count = 0;
+  for (const Operand& operand : operands.items()) {
+    policy::AccessMode mode = policy::AccessMode::read;
+    if (operand.access == Access::write) mode = policy::AccessMode::write;
+    if (operand.access == Access::overwrite) mode = policy::AccessMode::overwrite;
+    spans[count++] = {reinterpret_cast<CUdeviceptr>(operand.ptr), operand.bytes, mode};
+  }
+  preparation.result = prepare_spans(*rt, {spans, count}, stream, policy::OperationKind::library,
+                                     0xC2B2AE3D27D4EB4Full * (index(id) + 1), &preparation.guard);
+  return preparation;
+}
 
 RuntimeSeam* active_seam() noexcept {
   if (current_mode() != Mode::active) return nullptr;

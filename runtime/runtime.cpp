@@ -300,11 +300,22 @@ Status Runtime::mem_free(CUdeviceptr pointer) {
     pass_through_.erase(it);
     return Status::ok();
   }
-  log::warn(kRuntime,
-            "cuMemFree({:#x}): not an allocation of this process (unknown pointer, interior "
-            "pointer or double free)",
-            pointer);
-  return Status(StatusCode::kInvalidValue);
+  if (arena_->page_map().contains(pointer)) {
+    log::warn(kRuntime, "cuMemFree({:#x}): no allocation there (already freed?)", pointer);
+    return Status(StatusCode::kInvalidValue);
+  }
+  // Not the runtime's: memory the driver handed out before the runtime
+  // started, or no allocation at all. The caller asks the driver.
+  return Status(StatusCode::kNotFound);
+}
+
+bool Runtime::forget_pass_through(CUdeviceptr pointer) {
+  std::lock_guard lock(mu_);
+  auto it = pass_through_.find(pointer);
+  if (it == pass_through_.end()) return false;
+  pass_through_bytes_ -= it->second;
+  pass_through_.erase(it);
+  return true;
 }
 
 void Runtime::retire_locked(std::unique_ptr<Region> region) {
@@ -458,7 +469,9 @@ Status Runtime::evict_locked(Entry& entry, bool discard, TraceReason reason) {
   // GPU-side ordering: the copy starts once every stream that used the
   // region has reached the point where this event is recorded.
   status = wait_for_users_locked(region, held, evict_stream_);
+  CUevent copy_start = status ? event_locked() : nullptr;
   CUevent done = nullptr;
+  if (copy_start != nullptr) (void)driver_.cuEventRecord(copy_start, evict_stream_);
   if (status) {
     status = Status::driver(
         driver_.cuMemcpyDtoHAsync(host, region.base(), region.requested_size(), evict_stream_));
@@ -471,6 +484,8 @@ Status Runtime::evict_locked(Entry& entry, bool discard, TraceReason reason) {
   // The host blocks here: the pages may be unmapped only once the copy is
   // complete, and whoever asked for room cannot go on without them.
   if (status) status = Status::driver(driver_.cuEventSynchronize(done));
+  const std::uint64_t transfer_ns = status ? elapsed_between(copy_start, done) : 0;
+  if (copy_start != nullptr) recycle_event_locked(copy_start);
   if (done != nullptr) recycle_event_locked(done);
   for (CUevent event : wait_events_) recycle_event_locked(event);
   wait_events_.clear();
@@ -493,8 +508,11 @@ Status Runtime::evict_locked(Entry& entry, bool discard, TraceReason reason) {
   stats_.bytes_to_host += region.requested_size();
   stats_.stall_ns += took;
   policy_->on_transfer({region.id(), policy::Direction::to_host, region.requested_size(),
-                        std::chrono::nanoseconds(took)});
-  emit(TraceKind::evict, reason, region.id(), region.requested_size(), took);
+                        std::chrono::nanoseconds(transfer_ns)});
+  // The copy itself, then how long the caller was held up: waiting for the
+  // region's last users as well as for the copy.
+  emit(TraceKind::evict, reason, region.id(), region.requested_size(), transfer_ns);
+  emit(TraceKind::stall, reason, region.id(), region.requested_size(), took);
   return Status::ok();
 }
 
@@ -562,6 +580,8 @@ Status Runtime::make_resident_locked(Entry& entry, AccessMode mode, Room* room) 
   void* host = region.host_backing(held);
   (void)region.transition(RegionState::kRestoring, held);
   const Clock::time_point started = Clock::now();
+  CUevent copy_start = event_locked();
+  if (copy_start != nullptr) (void)driver_.cuEventRecord(copy_start, restore_stream_);
   Status status = Status::driver(
       driver_.cuMemcpyHtoDAsync(region.base(), host, region.requested_size(), restore_stream_));
   CUevent ready = nullptr;
@@ -575,6 +595,7 @@ Status Runtime::make_resident_locked(Entry& entry, AccessMode mode, Room* room) 
   }
   if (status) status = Status::driver(driver_.cuEventRecord(copied, restore_stream_));
   if (!status) {
+    if (copy_start != nullptr) recycle_event_locked(copy_start);
     if (ready != nullptr) recycle_event_locked(ready);
     if (copied != nullptr) recycle_event_locked(copied);
     // Nothing was lost: the host copy stays where it was.
@@ -590,7 +611,8 @@ Status Runtime::make_resident_locked(Entry& entry, AccessMode mode, Room* room) 
   // Later evictions and frees wait for the copy in like for any other user.
   (void)region.note_stream(restore_stream_, held);
   entry.ready = ready;
-  pending_host_frees_.push_back({host, copied, region.id(), region.requested_size(), started});
+  pending_host_frees_.push_back(
+      {host, copy_start, copied, region.id(), region.requested_size(), started});
   ++stats_.restores;
   stats_.bytes_to_device += region.requested_size();
   policy_->on_resident(region.id());
@@ -611,9 +633,13 @@ void Runtime::reap_locked(bool wait) {
         wait ? driver_.cuEventSynchronize(pending.done) : driver_.cuEventQuery(pending.done);
     if (result == CUDA_ERROR_NOT_READY) return;  // copies complete in order
     (void)host_pool_->free(pending.host);
+    // The copy's own time on the restore stream; without a start event, from
+    // enqueue to the moment it was seen complete (an upper bound).
+    const std::uint64_t took = pending.start != nullptr
+                                   ? elapsed_between(pending.start, pending.done)
+                                   : elapsed_ns(pending.started);
+    if (pending.start != nullptr) recycle_event_locked(pending.start);
     recycle_event_locked(pending.done);
-    // From enqueue to the moment it was seen complete: an upper bound.
-    const std::uint64_t took = elapsed_ns(pending.started);
     policy_->on_transfer({pending.region, policy::Direction::to_device, pending.bytes,
                           std::chrono::nanoseconds(took)});
     emit(TraceKind::restore, TraceReason::demand, pending.region, pending.bytes, took);
@@ -780,6 +806,20 @@ SwapStats Runtime::stats() const {
   return stats_;
 }
 
+void Runtime::finish() noexcept {
+  std::unique_lock lock(mu_, std::try_to_lock);
+  if (lock.owns_lock()) {
+    const SwapStats& s = stats_;
+    log::info(kRuntime,
+              "swapped: {} evictions ({} bytes to host), {} restores ({} bytes to device), {} "
+              "discards, {} fresh regions, {:.1f} ms stalled, {} refused for lack of memory",
+              s.evictions, s.bytes_to_host, s.restores, s.bytes_to_device, s.discards,
+              s.fresh_pages, static_cast<double>(s.stall_ns) / 1e6, s.out_of_memory);
+    lock.unlock();
+  }
+  if (trace_ != nullptr) trace_->close();
+}
+
 // ---------------------------------------------------------------------------
 // Events and the trace
 
@@ -789,9 +829,19 @@ CUevent Runtime::event_locked() {
     spare_events_.pop_back();
     return event;
   }
+  // Timed: the swap copies' durations are read off their events.
   CUevent event = nullptr;
-  if (driver_.cuEventCreate(&event, CU_EVENT_DISABLE_TIMING) != CUDA_SUCCESS) return nullptr;
+  if (driver_.cuEventCreate(&event, CU_EVENT_DEFAULT) != CUDA_SUCCESS) return nullptr;
   return event;
+}
+
+std::uint64_t Runtime::elapsed_between(CUevent start, CUevent end) const {
+  float ms = 0.0f;
+  if (start == nullptr || end == nullptr || driver_.cuEventElapsedTime == nullptr ||
+      driver_.cuEventElapsedTime(&ms, start, end) != CUDA_SUCCESS || ms < 0.0f) {
+    return 0;
+  }
+  return static_cast<std::uint64_t>(static_cast<double>(ms) * 1e6);
 }
 
 void Runtime::recycle_event_locked(CUevent event) {

@@ -49,6 +49,7 @@ namespace gpuswap::runtime {
   X(cuEventQuery, "cuEventQuery", true)                                   \
   X(cuEventSynchronize, "cuEventSynchronize", true)                       \
   X(cuEventDestroy, "cuEventDestroy_v2", true)                            \
+  X(cuEventElapsedTime, "cuEventElapsedTime_v2", true)                    \
   X(cuFuncGetParamInfo, "cuFuncGetParamInfo", true)                       \
   X(cuKernelGetParamInfo, "cuKernelGetParamInfo", false)
 

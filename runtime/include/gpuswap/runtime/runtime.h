@@ -98,13 +98,19 @@ class Runtime {
   Status mem_alloc(std::uint64_t bytes, CUdeviceptr* out);
   // cuMemFree. A region base waits for the work that touched the region,
   // unmaps it and returns its pages and host memory; a pass-through pointer
-  // goes to the real cuMemFree. Anything else (interior pointer, unknown
-  // pointer, double free) is kInvalidValue with a log line, and nothing
-  // changes.
+  // goes to the real cuMemFree. A pointer inside the arena that is no
+  // region base (interior pointer, double free) is kInvalidValue with a log
+  // line. A pointer outside the arena that the runtime did not allocate is
+  // kNotFound: it may be the driver's own from before the runtime started,
+  // so the caller hands it to the real cuMemFree (which answers
+  // CUDA_ERROR_INVALID_VALUE for an unknown one). Nothing changes on error.
   Status mem_free(CUdeviceptr pointer);
   // Accounts a device allocation made elsewhere (cuMemAllocManaged,
   // cuMemAllocAsync) against the budget; mem_free then frees it.
   void adopt_pass_through(CUdeviceptr pointer, std::uint64_t bytes);
+  // Stops accounting such an allocation (cuMemFreeAsync frees it); false
+  // when it was not accounted.
+  bool forget_pass_through(CUdeviceptr pointer);
 
   // Makes every touched region resident (restoring or evicting as needed),
   // pins them, notes `stream` on each and reports the operation to the
@@ -139,9 +145,15 @@ class Runtime {
   Status address_range(CUdeviceptr pointer, CUdeviceptr* base, std::uint64_t* size) const;
 
   const PageMap& page_map() const { return arena_->page_map(); }
+  CUcontext context() const { return context_; }
+  CUdevice device() const { return device_; }
   std::uint64_t device_budget_bytes() const { return device_budget_; }
   std::uint64_t host_budget_bytes() const { return host_pool_->budget_bytes(); }
   SwapStats stats() const;
+  // At process exit: logs what was swapped (info level) and closes the swap
+  // trace, writing its totals. Makes no CUDA call, and skips the summary
+  // rather than wait when another thread holds the runtime.
+  void finish() noexcept;
 
  private:
   struct Entry {
@@ -153,6 +165,7 @@ class Runtime {
   };
   struct PendingHostFree {
     void* host;
+    CUevent start;  // recorded before the copy in, for its duration
     CUevent done;
     RegionId region;
     std::uint64_t bytes;
@@ -188,6 +201,8 @@ class Runtime {
   void emit(TraceKind kind, TraceReason reason, RegionId region, std::uint64_t bytes,
             std::uint64_t duration_ns);
   CUevent event_locked();
+  // Nanoseconds between two completed events, 0 when the driver cannot tell.
+  std::uint64_t elapsed_between(CUevent start, CUevent end) const;
   void recycle_event_locked(CUevent event);
   void retire_locked(std::unique_ptr<Region> region);
   std::uint64_t used_device_bytes_locked() const;

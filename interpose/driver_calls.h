@@ -1,0 +1,324 @@
+// What each driver hook does with the residency runtime: allocation and free
+// become regions, address queries are answered for region pointers, and every
+// copy, memset and launch first makes the regions it touches resident and
+// pins them until the real call has been issued. Hooks not named here pass
+// straight through. Which hook is which is read off hooked_symbols.def (the
+// base name a caller passes to cuGetProcAddress, and the per-thread variant).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "cuda_api.h"
+#include "gpuswap/policy/policy.h"
+#include "gpuswap/runtime/runtime.h"
+#include "hook_id.h"
+
+namespace gpuswap::interpose {
+
+// A device range a call reads or writes, from its pointer arguments.
+struct DeviceSpan {
+  CUdeviceptr ptr = 0;
+  std::uint64_t bytes = 0;  // 0: unknown, only the first byte is certain
+  policy::AccessMode mode = policy::AccessMode::write;
+};
+
+// Makes the regions behind `spans` resident and pinned for `guard`. CUDA's
+// error when that is impossible (out of memory), else CUDA_SUCCESS. A span
+// covering a whole region in `overwrite` mode lets the runtime skip its copy
+// in; partial spans keep their contents.
+CUresult prepare_spans(runtime::Runtime& rt, std::span<const DeviceSpan> spans, CUstream stream,
+                       policy::OperationKind kind, std::uint64_t signature,
+                       runtime::PinGuard* guard) noexcept;
+
+// The same for a kernel launch: its parameters decoded through the layout
+// cache. A launch that cannot be decoded passes through with a log line.
+CUresult prepare_launch(runtime::Runtime& rt, CUfunction function, void** params, void** extra,
+                        CUstream stream, runtime::PinGuard* guard) noexcept;
+
+CUresult alloc_call(runtime::Runtime& rt, CUdeviceptr* dptr, std::uint64_t bytes) noexcept;
+CUresult free_call(runtime::Runtime& rt, CUresult (*real)(CUdeviceptr), CUdeviceptr dptr) noexcept;
+CUresult pointer_attribute_call(runtime::Runtime& rt, decltype(&::cuPointerGetAttribute) real,
+                                void* data, CUpointer_attribute attribute,
+                                CUdeviceptr pointer) noexcept;
+CUresult pointer_attributes_call(runtime::Runtime& rt, decltype(&::cuPointerGetAttributes) real,
+                                 unsigned count, CUpointer_attribute* attributes, void** data,
+                                 CUdeviceptr pointer) noexcept;
+void note_graph_launch() noexcept;
+
+// The stream a call without a stream argument runs on, and what a null
+// stream argument means, for each per-thread variant.
+template <HookId id>
+CUstream implicit_stream() {
+  return info(id).variant == Variant::ptds ? CU_STREAM_PER_THREAD : nullptr;
+}
+template <HookId id>
+CUstream stream_argument(CUstream stream) {
+  return info(id).variant == Variant::ptsz && stream == nullptr ? CU_STREAM_PER_THREAD : stream;
+}
+
+constexpr bool is(HookId id, std::string_view base) {
+  return info(id).base == base;
+}
+
+template <typename Issue>
+CUresult with_spans(runtime::Runtime& rt, std::span<const DeviceSpan> spans, CUstream stream,
+                    policy::OperationKind kind, std::uint64_t signature, Issue&& issue) {
+  runtime::PinGuard guard;
+  if (CUresult result = prepare_spans(rt, spans, stream, kind, signature, &guard);
+      result != CUDA_SUCCESS) {
+    return result;
+  }
+  return issue();  // the guard unpins after the call has been issued
+}
+
+// Device spans of a 2D or 3D copy descriptor (CUDA_MEMCPY2D, CUDA_MEMCPY3D,
+// CUDA_MEMCPY3D_PEER): only device and unified sides touch regions.
+template <typename Desc>
+std::uint64_t depth_of(const Desc& desc) {
+  if constexpr (requires { desc.Depth; }) {
+    return desc.Depth;
+  } else {
+    return 1;
+  }
+}
+template <typename Desc>
+int copy_spans(const Desc* desc, DeviceSpan* out) {
+  if (desc == nullptr) return 0;
+  int count = 0;
+  const std::uint64_t depth = depth_of(*desc);
+  const auto span_of = [&](CUmemorytype type, CUdeviceptr device, std::uint64_t x, std::uint64_t y,
+                           std::uint64_t z, std::uint64_t pitch, std::uint64_t height,
+                           policy::AccessMode mode) {
+    if (type != CU_MEMORYTYPE_DEVICE && type != CU_MEMORYTYPE_UNIFIED) return;
+    if (desc->WidthInBytes == 0 || desc->Height == 0 || depth == 0) return;
+    const std::uint64_t rows = (depth - 1) * height + (desc->Height - 1);
+    out[count++] = {device + (z * height + y) * pitch + x, rows * pitch + desc->WidthInBytes, mode};
+  };
+  std::uint64_t src_z = 0, dst_z = 0, src_height = 0, dst_height = 0;
+  if constexpr (requires { desc->srcZ; }) {
+    src_z = desc->srcZ;
+    dst_z = desc->dstZ;
+    src_height = desc->srcHeight;
+    dst_height = desc->dstHeight;
+  }
+  span_of(desc->srcMemoryType, desc->srcDevice, desc->srcXInBytes, desc->srcY, src_z,
+          desc->srcPitch, src_height, policy::AccessMode::read);
+  span_of(desc->dstMemoryType, desc->dstDevice, desc->dstXInBytes, desc->dstY, dst_z,
+          desc->dstPitch, dst_height, policy::AccessMode::write);
+  return count;
+}
+
+template <HookId id>
+constexpr std::uint64_t signature_of() {
+  return 0x9E3779B97F4A7C15ull * (index(id) + 1);
+}
+
+template <HookId id, typename Real, typename... Args>
+CUresult driver_call_with(runtime::Runtime& rt, Real real, Args... args) {
+  using policy::AccessMode;
+  using policy::OperationKind;
+  constexpr std::uint64_t sig = signature_of<id>();
+  const auto issue = [&] { return real(args...); };
+  const auto spans = [&](CUstream stream, OperationKind kind,
+                         std::initializer_list<DeviceSpan> list) {
+    return with_spans(rt, {list.begin(), list.size()}, stream, kind, sig, issue);
+  };
+  constexpr auto copy = OperationKind::copy;
+  constexpr auto memset = OperationKind::memset;
+
+  // Allocation and address queries.
+  if constexpr (is(id, "cuMemAlloc")) {
+    return [&](CUdeviceptr* dptr, size_t bytes) { return alloc_call(rt, dptr, bytes); }(args...);
+  } else if constexpr (is(id, "cuMemAllocPitch")) {
+    return [&](CUdeviceptr* dptr, size_t* pitch, size_t width, size_t height,
+               unsigned element) -> CUresult {
+      if (dptr == nullptr || pitch == nullptr || width == 0 || height == 0) {
+        return CUDA_ERROR_INVALID_VALUE;
+      }
+      if (element != 4 && element != 8 && element != 16) return CUDA_ERROR_INVALID_VALUE;
+      // Rows aligned as the driver aligns them (512 bytes).
+      const std::uint64_t row = (width + 511) / 512 * 512;
+      if (height > UINT64_MAX / row) return CUDA_ERROR_OUT_OF_MEMORY;
+      const CUresult result = alloc_call(rt, dptr, row * height);
+      if (result == CUDA_SUCCESS) *pitch = row;
+      return result;
+    }(args...);
+  } else if constexpr (is(id, "cuMemFree")) {
+    return free_call(rt, real, args...);
+  } else if constexpr (is(id, "cuMemAllocAsync")) {
+    return [&](CUdeviceptr* dptr, size_t bytes, CUstream stream) {
+      const CUresult result = real(dptr, bytes, stream);
+      if (result == CUDA_SUCCESS) rt.adopt_pass_through(*dptr, bytes);
+      return result;
+    }(args...);
+  } else if constexpr (is(id, "cuMemAllocManaged")) {
+    return [&](CUdeviceptr* dptr, size_t bytes, unsigned flags) {
+      const CUresult result = real(dptr, bytes, flags);
+      if (result == CUDA_SUCCESS) rt.adopt_pass_through(*dptr, bytes);
+      return result;
+    }(args...);
+  } else if constexpr (is(id, "cuMemFreeAsync")) {
+    return [&](CUdeviceptr dptr, CUstream stream) {
+      const CUresult result = real(dptr, stream);
+      if (result == CUDA_SUCCESS) (void)rt.forget_pass_through(dptr);
+      return result;
+    }(args...);
+  } else if constexpr (is(id, "cuMemGetInfo")) {
+    return [&](size_t* free, size_t* total) -> CUresult {
+      if (free == nullptr || total == nullptr) return real(free, total);
+      std::uint64_t f = 0, t = 0;
+      const runtime::Status status = rt.mem_get_info(&f, &t);
+      if (!status) return status.to_cuda();
+      *free = f;
+      *total = t;
+      return CUDA_SUCCESS;
+    }(args...);
+  } else if constexpr (is(id, "cuMemGetAddressRange")) {
+    return [&](CUdeviceptr* base, size_t* size, CUdeviceptr pointer) -> CUresult {
+      CUdeviceptr b = 0;
+      std::uint64_t s = 0;
+      if (!rt.address_range(pointer, &b, &s)) return real(base, size, pointer);
+      if (base != nullptr) *base = b;
+      if (size != nullptr) *size = s;
+      return CUDA_SUCCESS;
+    }(args...);
+  } else if constexpr (is(id, "cuPointerGetAttribute")) {
+    return pointer_attribute_call(rt, real, args...);
+  } else if constexpr (is(id, "cuPointerGetAttributes")) {
+    return pointer_attributes_call(rt, real, args...);
+
+    // One-dimensional copies.
+  } else if constexpr (is(id, "cuMemcpy") || is(id, "cuMemcpyDtoD")) {
+    return [&](CUdeviceptr dst, CUdeviceptr src, size_t bytes) {
+      return spans(implicit_stream<id>(), copy,
+                   {{dst, bytes, AccessMode::overwrite}, {src, bytes, AccessMode::read}});
+    }(args...);
+  } else if constexpr (is(id, "cuMemcpyAsync") || is(id, "cuMemcpyDtoDAsync")) {
+    return [&](CUdeviceptr dst, CUdeviceptr src, size_t bytes, CUstream stream) {
+      return spans(stream_argument<id>(stream), copy,
+                   {{dst, bytes, AccessMode::overwrite}, {src, bytes, AccessMode::read}});
+    }(args...);
+  } else if constexpr (is(id, "cuMemcpyPeer")) {
+    return [&](CUdeviceptr dst, CUcontext, CUdeviceptr src, CUcontext, size_t bytes) {
+      return spans(implicit_stream<id>(), copy,
+                   {{dst, bytes, AccessMode::overwrite}, {src, bytes, AccessMode::read}});
+    }(args...);
+  } else if constexpr (is(id, "cuMemcpyPeerAsync")) {
+    return
+        [&](CUdeviceptr dst, CUcontext, CUdeviceptr src, CUcontext, size_t bytes, CUstream stream) {
+          return spans(stream_argument<id>(stream), copy,
+                       {{dst, bytes, AccessMode::overwrite}, {src, bytes, AccessMode::read}});
+        }(args...);
+  } else if constexpr (is(id, "cuMemcpyHtoD")) {
+    return [&](CUdeviceptr dst, const void*, size_t bytes) {
+      return spans(implicit_stream<id>(), copy, {{dst, bytes, AccessMode::overwrite}});
+    }(args...);
+  } else if constexpr (is(id, "cuMemcpyHtoDAsync")) {
+    return [&](CUdeviceptr dst, const void*, size_t bytes, CUstream stream) {
+      return spans(stream_argument<id>(stream), copy, {{dst, bytes, AccessMode::overwrite}});
+    }(args...);
+  } else if constexpr (is(id, "cuMemcpyDtoH")) {
+    return [&](void*, CUdeviceptr src, size_t bytes) {
+      return spans(implicit_stream<id>(), copy, {{src, bytes, AccessMode::read}});
+    }(args...);
+  } else if constexpr (is(id, "cuMemcpyDtoHAsync")) {
+    return [&](void*, CUdeviceptr src, size_t bytes, CUstream stream) {
+      return spans(stream_argument<id>(stream), copy, {{src, bytes, AccessMode::read}});
+    }(args...);
+  } else if constexpr (is(id, "cuMemcpyDtoA")) {
+    return [&](CUarray, size_t, CUdeviceptr src, size_t bytes) {
+      return spans(implicit_stream<id>(), copy, {{src, bytes, AccessMode::read}});
+    }(args...);
+  } else if constexpr (is(id, "cuMemcpyAtoD")) {
+    return [&](CUdeviceptr dst, CUarray, size_t, size_t bytes) {
+      return spans(implicit_stream<id>(), copy, {{dst, bytes, AccessMode::overwrite}});
+    }(args...);
+
+    // 2D and 3D copies.
+  } else if constexpr (is(id, "cuMemcpy2D") || is(id, "cuMemcpy2DUnaligned") ||
+                       is(id, "cuMemcpy3D") || is(id, "cuMemcpy3DPeer")) {
+    return [&](const auto* desc) {
+      DeviceSpan list[2];
+      const int n = copy_spans(desc, list);
+      return with_spans(rt, {list, static_cast<std::size_t>(n)}, implicit_stream<id>(), copy, sig,
+                        issue);
+    }(args...);
+  } else if constexpr (is(id, "cuMemcpy2DAsync") || is(id, "cuMemcpy3DAsync") ||
+                       is(id, "cuMemcpy3DPeerAsync")) {
+    return [&](const auto* desc, CUstream stream) {
+      DeviceSpan list[2];
+      const int n = copy_spans(desc, list);
+      return with_spans(rt, {list, static_cast<std::size_t>(n)}, stream_argument<id>(stream), copy,
+                        sig, issue);
+    }(args...);
+
+    // Memsets.
+  } else if constexpr (is(id, "cuMemsetD8") || is(id, "cuMemsetD16") || is(id, "cuMemsetD32")) {
+    constexpr std::uint64_t unit = is(id, "cuMemsetD8") ? 1 : is(id, "cuMemsetD16") ? 2 : 4;
+    return [&](CUdeviceptr dst, auto, size_t count) {
+      return spans(implicit_stream<id>(), memset, {{dst, count * unit, AccessMode::overwrite}});
+    }(args...);
+  } else if constexpr (is(id, "cuMemsetD8Async") || is(id, "cuMemsetD16Async") ||
+                       is(id, "cuMemsetD32Async")) {
+    constexpr std::uint64_t unit = is(id, "cuMemsetD8Async")    ? 1
+                                   : is(id, "cuMemsetD16Async") ? 2
+                                                                : 4;
+    return [&](CUdeviceptr dst, auto, size_t count, CUstream stream) {
+      return spans(stream_argument<id>(stream), memset,
+                   {{dst, count * unit, AccessMode::overwrite}});
+    }(args...);
+  } else if constexpr (is(id, "cuMemsetD2D8") || is(id, "cuMemsetD2D16") ||
+                       is(id, "cuMemsetD2D32")) {
+    constexpr std::uint64_t unit = is(id, "cuMemsetD2D8") ? 1 : is(id, "cuMemsetD2D16") ? 2 : 4;
+    return [&](CUdeviceptr dst, size_t pitch, auto, size_t width, size_t height) {
+      const std::uint64_t bytes = height == 0 ? 0 : (height - 1) * pitch + width * unit;
+      return spans(implicit_stream<id>(), memset, {{dst, bytes, AccessMode::write}});
+    }(args...);
+  } else if constexpr (is(id, "cuMemsetD2D8Async") || is(id, "cuMemsetD2D16Async") ||
+                       is(id, "cuMemsetD2D32Async")) {
+    constexpr std::uint64_t unit = is(id, "cuMemsetD2D8Async")    ? 1
+                                   : is(id, "cuMemsetD2D16Async") ? 2
+                                                                  : 4;
+    return [&](CUdeviceptr dst, size_t pitch, auto, size_t width, size_t height, CUstream stream) {
+      const std::uint64_t bytes = height == 0 ? 0 : (height - 1) * pitch + width * unit;
+      return spans(stream_argument<id>(stream), memset, {{dst, bytes, AccessMode::write}});
+    }(args...);
+
+    // Launches.
+  } else if constexpr (is(id, "cuLaunchKernel")) {
+    return [&](CUfunction f, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned,
+               CUstream stream, void** params, void** extra) {
+      runtime::PinGuard guard;
+      const CUresult result =
+          prepare_launch(rt, f, params, extra, stream_argument<id>(stream), &guard);
+      return result == CUDA_SUCCESS ? issue() : result;
+    }(args...);
+  } else if constexpr (is(id, "cuLaunchCooperativeKernel")) {
+    return [&](CUfunction f, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned,
+               CUstream stream, void** params) {
+      runtime::PinGuard guard;
+      const CUresult result =
+          prepare_launch(rt, f, params, nullptr, stream_argument<id>(stream), &guard);
+      return result == CUDA_SUCCESS ? issue() : result;
+    }(args...);
+  } else if constexpr (is(id, "cuLaunchKernelEx")) {
+    return [&](const CUlaunchConfig* config, CUfunction f, void** params, void** extra) {
+      if (config == nullptr) return issue();
+      runtime::PinGuard guard;
+      const CUresult result =
+          prepare_launch(rt, f, params, extra, stream_argument<id>(config->hStream), &guard);
+      return result == CUDA_SUCCESS ? issue() : result;
+    }(args...);
+  } else if constexpr (is(id, "cuGraphLaunch")) {
+    note_graph_launch();
+    return issue();
+  } else {
+    // Array-only copies, batch copies, synchronisation points: nothing of
+    // the runtime's is involved, or nothing more is needed (docs/runtime.md).
+    return issue();
+  }
+}
+
+}  // namespace gpuswap::interpose
