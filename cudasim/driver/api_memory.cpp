@@ -167,7 +167,9 @@ CUDASIM_API CUresult cuMemFree_v2(CUdeviceptr dptr) {
         info.context->active()) {
       info.context->synchronize();
     }
-    return d->memory.free(dptr);
+    const CUresult rc = d->memory.free(dptr);
+    if (rc == CUDA_SUCCESS) d->pool_allocations.remove(dptr);
+    return rc;
   });
 }
 
@@ -347,13 +349,26 @@ CUDASIM_API CUresult cuPointerGetAttributes(unsigned int numAttributes,
 
 // Stream-ordered allocation: the memory exists from the call (so the pointer
 // can be handed out) and is given back when the stream reaches the free.
-static CUresult alloc_async(CUdeviceptr* dptr, size_t bytesize, CUstream hStream, bool per_thread) {
+static CUresult alloc_from_pool(CUdeviceptr* dptr, size_t bytesize, CUmemoryPool hPool,
+                                CUstream hStream, bool per_thread) {
   Driver* d = nullptr;
   Context* ctx = nullptr;
   std::shared_ptr<Stream> s;
   if (CUresult rc = get_stream(hStream, per_thread, &d, &ctx, &s); rc != CUDA_SUCCESS) return rc;
   if (dptr == nullptr) return CUDA_ERROR_INVALID_VALUE;
-  return d->memory.allocate(ctx->device(), ctx, bytesize, false, dptr);
+  std::shared_ptr<MemPool> pool =
+      hPool != nullptr ? d->mem_pools.find(hPool) : d->current_pool(ctx->device()->ordinal());
+  if (!pool) return CUDA_ERROR_INVALID_VALUE;
+  if (CUresult rc = d->memory.allocate(pool->device(), ctx, bytesize, false, dptr);
+      rc != CUDA_SUCCESS) {
+    return rc;
+  }
+  d->pool_allocations.add(*dptr, std::move(pool), bytesize);
+  return CUDA_SUCCESS;
+}
+
+static CUresult alloc_async(CUdeviceptr* dptr, size_t bytesize, CUstream hStream, bool per_thread) {
+  return alloc_from_pool(dptr, bytesize, nullptr, hStream, per_thread);
 }
 
 static CUresult free_async(CUdeviceptr dptr, CUstream hStream, bool per_thread) {
@@ -368,7 +383,10 @@ static CUresult free_async(CUdeviceptr dptr, CUstream hStream, bool per_thread) 
   Op op;
   op.label = "free";
   op.node_type = CU_GRAPH_NODE_TYPE_MEM_FREE;
-  op.host = [d, dptr](CUresult) { d->memory.free(dptr); };
+  op.host = [d, dptr](CUresult) {
+    d->pool_allocations.remove(dptr);
+    d->memory.free(dptr);
+  };
   return submit(ctx, s, std::move(op), false);
 }
 
@@ -586,4 +604,119 @@ CUDASIM_API CUresult cuMemAdvise_v2(CUdeviceptr p, size_t count, CUmem_advise ad
 }
 CUDASIM_API CUresult cuMemAdvise(CUdeviceptr p, size_t count, CUmem_advise advice, CUdevice dev) {
   return api([&] { return advise(p, count, enum_value(advice), device_location(dev)); });
+}
+
+// ---- Memory pools ----------------------------------------------------------------
+
+CUDASIM_API CUresult cuMemAllocFromPoolAsync(CUdeviceptr* dptr, size_t bytesize, CUmemoryPool pool,
+                                             CUstream hStream) {
+  return api([&] {
+    return pool == nullptr ? CUDA_ERROR_INVALID_VALUE
+                           : alloc_from_pool(dptr, bytesize, pool, hStream, false);
+  });
+}
+CUDASIM_API CUresult cuMemAllocFromPoolAsync_ptsz(CUdeviceptr* dptr, size_t bytesize,
+                                                  CUmemoryPool pool, CUstream hStream) {
+  return api([&] {
+    return pool == nullptr ? CUDA_ERROR_INVALID_VALUE
+                           : alloc_from_pool(dptr, bytesize, pool, hStream, true);
+  });
+}
+
+CUDASIM_API CUresult cuDeviceGetDefaultMemPool(CUmemoryPool* pool_out, CUdevice dev) {
+  return api([&] {
+    Driver* d = nullptr;
+    if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
+    if (pool_out == nullptr) return CUDA_ERROR_INVALID_VALUE;
+    if (d->device(dev) == nullptr) return CUDA_ERROR_INVALID_DEVICE;
+    *pool_out = reinterpret_cast<CUmemoryPool>(d->default_pool(dev).get());
+    return CUDA_SUCCESS;
+  });
+}
+
+CUDASIM_API CUresult cuDeviceGetMemPool(CUmemoryPool* pool, CUdevice dev) {
+  return api([&] {
+    Driver* d = nullptr;
+    if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
+    if (pool == nullptr) return CUDA_ERROR_INVALID_VALUE;
+    if (d->device(dev) == nullptr) return CUDA_ERROR_INVALID_DEVICE;
+    *pool = reinterpret_cast<CUmemoryPool>(d->current_pool(dev).get());
+    return CUDA_SUCCESS;
+  });
+}
+
+CUDASIM_API CUresult cuDeviceSetMemPool(CUdevice dev, CUmemoryPool pool) {
+  return api([&] {
+    Driver* d = nullptr;
+    if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
+    if (d->device(dev) == nullptr) return CUDA_ERROR_INVALID_DEVICE;
+    auto p = d->mem_pools.find(pool);
+    if (!p || p->device() != d->device(dev)) return CUDA_ERROR_INVALID_VALUE;
+    d->set_current_pool(dev, std::move(p));
+    return CUDA_SUCCESS;
+  });
+}
+
+CUDASIM_API CUresult cuMemPoolCreate(CUmemoryPool* pool, const CUmemPoolProps* props) {
+  return api([&] {
+    Driver* d = nullptr;
+    if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
+    if (pool == nullptr || props == nullptr) return CUDA_ERROR_INVALID_VALUE;
+    if (enum_value(props->allocType) != CU_MEM_ALLOCATION_TYPE_PINNED)
+      return CUDA_ERROR_INVALID_VALUE;
+    if (CUresult rc = check_location(d, props->location); rc != CUDA_SUCCESS) return rc;
+    const int handles = enum_value(props->handleTypes);
+    if (handles != CU_MEM_HANDLE_TYPE_NONE && handles != CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR) {
+      return CUDA_ERROR_NOT_SUPPORTED;
+    }
+    auto p = std::make_shared<MemPool>(d->device(props->location.id), false);
+    d->mem_pools.add(p);
+    *pool = reinterpret_cast<CUmemoryPool>(p.get());
+    return CUDA_SUCCESS;
+  });
+}
+
+CUDASIM_API CUresult cuMemPoolDestroy(CUmemoryPool pool) {
+  return api([&] {
+    Driver* d = nullptr;
+    if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
+    auto p = d->mem_pools.find(pool);
+    if (!p || p->is_default()) return CUDA_ERROR_INVALID_VALUE;
+    // A pool that is some device's current pool goes back to the default.
+    const int dev = p->device()->ordinal();
+    if (d->current_pool(dev) == p) d->set_current_pool(dev, d->default_pool(dev));
+    d->mem_pools.remove(pool);
+    return CUDA_SUCCESS;
+  });
+}
+
+CUDASIM_API CUresult cuMemPoolSetAttribute(CUmemoryPool pool, CUmemPool_attribute attr,
+                                           void* value) {
+  return api([&] {
+    Driver* d = nullptr;
+    if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
+    auto p = d->mem_pools.find(pool);
+    if (!p) return CUDA_ERROR_INVALID_VALUE;
+    return p->set_attribute(enum_value(attr), value);
+  });
+}
+
+CUDASIM_API CUresult cuMemPoolGetAttribute(CUmemoryPool pool, CUmemPool_attribute attr,
+                                           void* value) {
+  return api([&] {
+    Driver* d = nullptr;
+    if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
+    auto p = d->mem_pools.find(pool);
+    if (!p) return CUDA_ERROR_INVALID_VALUE;
+    return p->get_attribute(enum_value(attr), value);
+  });
+}
+
+CUDASIM_API CUresult cuMemPoolTrimTo(CUmemoryPool pool, size_t minBytesToKeep) {
+  return api([&] {
+    (void)minBytesToKeep;  // nothing is cached, so there is nothing to trim
+    Driver* d = nullptr;
+    if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
+    return d->mem_pools.find(pool) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+  });
 }

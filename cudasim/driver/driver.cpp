@@ -51,6 +51,10 @@ CUresult Driver::init() {
                                           d->config.pci_bus_ids[static_cast<std::size_t>(i)], clock,
                                           d->config.link_gbps);
       dev->primary = new Context(dev.get(), 0, true);  // lives as long as the process
+      auto pool = std::make_shared<MemPool>(dev.get(), true);
+      d->mem_pools.add(pool);
+      d->default_pools_.push_back(pool);
+      d->current_pools_.push_back(pool);
       d->devices.push_back(std::move(dev));
     }
     install_fault_guard(d->va.base(), d->va.size());
@@ -79,6 +83,21 @@ Context* Driver::context(CUcontext h) const {
   }
   auto c = contexts.find(h);
   return c.get();
+}
+
+std::shared_ptr<MemPool> Driver::current_pool(int device) const {
+  std::lock_guard lock(pools_mu_);
+  return current_pools_.at(static_cast<std::size_t>(device));
+}
+
+void Driver::set_current_pool(int device, std::shared_ptr<MemPool> pool) {
+  std::lock_guard lock(pools_mu_);
+  current_pools_.at(static_cast<std::size_t>(device)) = std::move(pool);
+}
+
+std::shared_ptr<MemPool> Driver::default_pool(int device) const {
+  std::lock_guard lock(pools_mu_);
+  return default_pools_.at(static_cast<std::size_t>(device));
 }
 
 void Driver::retire_context(std::shared_ptr<Context> ctx) {

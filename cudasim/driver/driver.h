@@ -18,6 +18,7 @@
 #include "event.h"
 #include "graph.h"
 #include "host_memory.h"
+#include "mem_pool.h"
 #include "module_registry.h"
 
 namespace cudasim {
@@ -95,6 +96,14 @@ class Driver {
   HandleTable<Event> events;
   HandleTable<Module> modules;
   HandleTable<Graph> graphs;
+  HandleTable<MemPool> mem_pools;  // every pool, default ones included
+  PoolAllocations pool_allocations;
+
+  // The pool cuMemAllocAsync uses on a device (cuDeviceSetMemPool), and the
+  // device's default pool.
+  std::shared_ptr<MemPool> current_pool(int device) const;
+  void set_current_pool(int device, std::shared_ptr<MemPool> pool);
+  std::shared_ptr<MemPool> default_pool(int device) const;
   HandleTable<GraphExec> graph_execs;
 
   Device* device(CUdevice d) const {
@@ -111,6 +120,9 @@ class Driver {
   void remove_functions_of(Module* m);
 
  private:
+  mutable std::mutex pools_mu_;
+  std::vector<std::shared_ptr<MemPool>> default_pools_;
+  std::vector<std::shared_ptr<MemPool>> current_pools_;
   std::mutex retired_mu_;
   std::vector<std::shared_ptr<Context>> retired_contexts_;
   mutable std::mutex functions_mu_;

@@ -88,6 +88,15 @@
   X("cuMemAllocManaged", 6000, cuMemAllocManaged, cuMemAllocManaged)                            \
   X("cuMemAllocAsync", 11020, cuMemAllocAsync, cuMemAllocAsync_ptsz)                            \
   X("cuMemFreeAsync", 11020, cuMemFreeAsync, cuMemFreeAsync_ptsz)                               \
+  X("cuMemAllocFromPoolAsync", 11020, cuMemAllocFromPoolAsync, cuMemAllocFromPoolAsync_ptsz) \
+  X("cuDeviceGetDefaultMemPool", 11020, cuDeviceGetDefaultMemPool, cuDeviceGetDefaultMemPool) \
+  X("cuDeviceGetMemPool", 11020, cuDeviceGetMemPool, cuDeviceGetMemPool) \
+  X("cuDeviceSetMemPool", 11020, cuDeviceSetMemPool, cuDeviceSetMemPool) \
+  X("cuMemPoolCreate", 11020, cuMemPoolCreate, cuMemPoolCreate) \
+  X("cuMemPoolDestroy", 11020, cuMemPoolDestroy, cuMemPoolDestroy) \
+  X("cuMemPoolSetAttribute", 11020, cuMemPoolSetAttribute, cuMemPoolSetAttribute) \
+  X("cuMemPoolGetAttribute", 11020, cuMemPoolGetAttribute, cuMemPoolGetAttribute) \
+  X("cuMemPoolTrimTo", 11020, cuMemPoolTrimTo, cuMemPoolTrimTo) \
   X("cuMemPrefetchAsync", 8000, cuMemPrefetchAsync, cuMemPrefetchAsync_ptsz) \
   X("cuMemPrefetchAsync", 12020, cuMemPrefetchAsync_v2, cuMemPrefetchAsync_v2_ptsz) \
   X("cuMemAdvise", 8000, cuMemAdvise, cuMemAdvise) \

@@ -221,3 +221,59 @@ TEST_F(Memory, ManagedHintsCheckTheirArguments) {
   ASSERT_CU(cuMemFree(m));
   ASSERT_CU(cuMemFree(plain));
 }
+
+TEST_F(Memory, PoolsCountTheirAllocations) {
+  CUmemoryPool def = nullptr, cur = nullptr;
+  ASSERT_CU(cuDeviceGetDefaultMemPool(&def, 0));
+  ASSERT_CU(cuDeviceGetMemPool(&cur, 0));
+  EXPECT_EQ(def, cur);
+  CUmemPoolProps props{};
+  props.allocType = CU_MEM_ALLOCATION_TYPE_PINNED;
+  props.location.type = CU_MEM_LOCATION_TYPE_DEVICE;
+  props.location.id = 0;
+  CUmemoryPool mine = nullptr;
+  ASSERT_CU(cuMemPoolCreate(&mine, &props));
+  cuuint64_t threshold = 1 << 20, v = 0;
+  ASSERT_CU(cuMemPoolSetAttribute(mine, CU_MEMPOOL_ATTR_RELEASE_THRESHOLD, &threshold));
+  ASSERT_CU(cuMemPoolGetAttribute(mine, CU_MEMPOOL_ATTR_RELEASE_THRESHOLD, &v));
+  EXPECT_EQ(v, threshold);
+
+  CUstream s = nullptr;
+  ASSERT_CU(cuStreamCreate(&s, 0));
+  CUdeviceptr a = 0, b = 0;
+  ASSERT_CU(cuMemAllocFromPoolAsync(&a, 3 << 20, mine, s));
+  ASSERT_CU(cuMemAllocFromPoolAsync(&b, 1 << 20, mine, s));
+  ASSERT_CU(cuMemPoolGetAttribute(mine, CU_MEMPOOL_ATTR_USED_MEM_CURRENT, &v));
+  EXPECT_EQ(v, 4u << 20);
+  ASSERT_CU(cuMemFreeAsync(a, s));
+  ASSERT_CU(cuStreamSynchronize(s));
+  ASSERT_CU(cuMemPoolGetAttribute(mine, CU_MEMPOOL_ATTR_USED_MEM_CURRENT, &v));
+  EXPECT_EQ(v, 1u << 20);
+  ASSERT_CU(cuMemPoolGetAttribute(mine, CU_MEMPOOL_ATTR_USED_MEM_HIGH, &v));
+  EXPECT_EQ(v, 4u << 20);
+  ASSERT_CU(cuMemFree(b));  // a synchronous free counts too
+  ASSERT_CU(cuMemPoolGetAttribute(mine, CU_MEMPOOL_ATTR_USED_MEM_CURRENT, &v));
+  EXPECT_EQ(v, 0u);
+  cuuint64_t zero = 0, one = 1;
+  ASSERT_CU(cuMemPoolSetAttribute(mine, CU_MEMPOOL_ATTR_USED_MEM_HIGH, &zero));
+  ASSERT_CU(cuMemPoolGetAttribute(mine, CU_MEMPOOL_ATTR_USED_MEM_HIGH, &v));
+  EXPECT_EQ(v, 0u);
+  EXPECT_EQ(cuMemPoolSetAttribute(mine, CU_MEMPOOL_ATTR_USED_MEM_HIGH, &one),
+            CUDA_ERROR_INVALID_VALUE);
+  EXPECT_EQ(cuMemPoolSetAttribute(mine, CU_MEMPOOL_ATTR_USED_MEM_CURRENT, &zero),
+            CUDA_ERROR_INVALID_VALUE);
+
+  // cuMemAllocAsync uses the device's current pool.
+  ASSERT_CU(cuDeviceSetMemPool(0, mine));
+  ASSERT_CU(cuMemAllocAsync(&a, 2 << 20, s));
+  ASSERT_CU(cuMemPoolGetAttribute(mine, CU_MEMPOOL_ATTR_USED_MEM_CURRENT, &v));
+  EXPECT_EQ(v, 2u << 20);
+  ASSERT_CU(cuMemFreeAsync(a, s));
+  ASSERT_CU(cuStreamSynchronize(s));
+  EXPECT_EQ(cuMemPoolDestroy(def), CUDA_ERROR_INVALID_VALUE);  // the default pool stays
+  ASSERT_CU(cuMemPoolDestroy(mine));
+  ASSERT_CU(cuDeviceGetMemPool(&cur, 0));
+  EXPECT_EQ(cur, def);
+  EXPECT_EQ(cuMemPoolTrimTo(mine, 0), CUDA_ERROR_INVALID_VALUE);
+  ASSERT_CU(cuStreamDestroy(s));
+}
