@@ -1,0 +1,114 @@
+// A program on the driver API that needs more device memory than the
+// emulated card has: it allocates its buffers with cuMemAlloc, launches a
+// read-modify-write kernel on them through the `extra` packed-parameter form
+// on two streams, and checks every buffer against a host shadow at the end.
+// It also frees badly on purpose (interior pointer, twice) and reports what
+// CUDA answered. Exit 0: every byte as expected; 1: a CUDA call failed;
+// 2: contents differ.
+#include <cuda.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include "cudasim/kernel.h"
+
+namespace {
+
+// bump(uint32_t* data, uint32_t n, uint32_t k): data[i] = data[i] * 3 + k + i
+void bump(const cudasimLaunch*, void** args) {
+  auto* data = cudasim::arg<std::uint32_t*>(args, 0);
+  const auto n = cudasim::arg<std::uint32_t>(args, 1);
+  const auto k = cudasim::arg<std::uint32_t>(args, 2);
+  for (std::uint32_t i = 0; i < n; ++i) data[i] = data[i] * 3 + k + i;
+}
+
+struct BumpParams {
+  CUdeviceptr data;
+  std::uint32_t n;
+  std::uint32_t k;
+};
+
+bool ok(CUresult status, const char* what) {
+  if (status == CUDA_SUCCESS) return true;
+  std::printf("%s failed: %d\n", what, static_cast<int>(status));
+  return false;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int buffers = argc > 1 ? std::atoi(argv[1]) : 24;
+  const int rounds = argc > 2 ? std::atoi(argv[2]) : 3;
+  constexpr std::size_t kBytes = (3u << 20) + 4096;  // not a multiple of the granule
+  constexpr std::uint32_t kWords = kBytes / sizeof(std::uint32_t);
+
+  CUdevice device = 0;
+  CUcontext context = nullptr;
+  if (!ok(cuInit(0), "cuInit") || !ok(cuDeviceGet(&device, 0), "cuDeviceGet") ||
+      !ok(cuDevicePrimaryCtxRetain(&context, device), "cuDevicePrimaryCtxRetain") ||
+      !ok(cuCtxSetCurrent(context), "cuCtxSetCurrent")) {
+    return 1;
+  }
+  using Layout = cudasim::ParamLayout<std::uint32_t*, std::uint32_t, std::uint32_t>;
+  CUmodule module = nullptr;
+  CUfunction function = nullptr;
+  if (cudasimRegisterKernel("swap_program", "bump", bump, Layout::count, Layout::offsets.data(),
+                            Layout::sizes.data()) != CUDA_SUCCESS ||
+      !ok(cuModuleLoadData(&module, cudasimModuleImage("swap_program")), "cuModuleLoadData") ||
+      !ok(cuModuleGetFunction(&function, module, "bump"), "cuModuleGetFunction")) {
+    return 1;
+  }
+  CUstream streams[2] = {};
+  for (CUstream& stream : streams) {
+    if (!ok(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate")) return 1;
+  }
+
+  std::vector<CUdeviceptr> device_buffers(static_cast<std::size_t>(buffers));
+  std::vector<std::vector<std::uint32_t>> shadow(static_cast<std::size_t>(buffers));
+  for (int b = 0; b < buffers; ++b) {
+    if (!ok(cuMemAlloc(&device_buffers[b], kBytes), "cuMemAlloc")) return 1;
+    shadow[b].resize(kWords);
+    for (std::uint32_t i = 0; i < kWords; ++i) shadow[b][i] = i * 2654435761u + b;
+    if (!ok(cuMemcpyHtoD(device_buffers[b], shadow[b].data(), kBytes), "cuMemcpyHtoD")) return 1;
+  }
+
+  // Bad frees change nothing.
+  std::printf("interior free: %d\n", static_cast<int>(cuMemFree(device_buffers[0] + 4096)));
+  CUdeviceptr extra_buffer = 0;
+  if (!ok(cuMemAlloc(&extra_buffer, kBytes), "cuMemAlloc") ||
+      !ok(cuMemFree(extra_buffer), "cuMemFree")) {
+    return 1;
+  }
+  std::printf("double free: %d\n", static_cast<int>(cuMemFree(extra_buffer)));
+
+  for (int round = 0; round < rounds; ++round) {
+    for (int step = 0; step < buffers; ++step) {
+      const int b = (step * 7 + round * 5) % buffers;
+      BumpParams params{device_buffers[b], kWords, static_cast<std::uint32_t>(round * 100 + b)};
+      std::size_t size = sizeof(params);
+      void* extra[] = {CU_LAUNCH_PARAM_BUFFER_POINTER, &params, CU_LAUNCH_PARAM_BUFFER_SIZE, &size,
+                       CU_LAUNCH_PARAM_END};
+      if (!ok(cuLaunchKernel(function, 1, 1, 1, 1, 1, 1, 0, streams[step % 2], nullptr, extra),
+              "cuLaunchKernel")) {
+        return 1;
+      }
+      for (std::uint32_t i = 0; i < kWords; ++i) shadow[b][i] = shadow[b][i] * 3 + params.k + i;
+    }
+  }
+  if (!ok(cuCtxSynchronize(), "cuCtxSynchronize")) return 1;
+
+  std::vector<std::uint32_t> back(kWords);
+  int differing = 0;
+  for (int b = 0; b < buffers; ++b) {
+    if (!ok(cuMemcpyDtoH(back.data(), device_buffers[b], kBytes), "cuMemcpyDtoH")) return 1;
+    if (back != shadow[b]) ++differing;
+  }
+  for (CUdeviceptr buffer : device_buffers) {
+    if (!ok(cuMemFree(buffer), "cuMemFree")) return 1;
+  }
+  std::printf("%d buffers of %zu bytes, %d rounds: %d differ\n", buffers, kBytes, rounds,
+              differing);
+  return differing == 0 ? 0 : 2;
+}

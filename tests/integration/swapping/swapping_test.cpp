@@ -1,0 +1,124 @@
+// libgpuswap.so preloaded into programs that need more device memory than
+// cudasim's emulated card has: they complete, and what they compute is
+// bit-identical to a run on a card large enough.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "child_process.h"
+
+namespace gpuswap::testing {
+namespace {
+
+// The demo's card (examples/train_cnn/demo.sh) and one large enough for
+// three times its batch.
+constexpr const char* kSmallDevice = "32MiB";
+constexpr const char* kLargeDevice = "256MiB";
+
+// A policy file for a card this small: the default reserve (256MiB, room
+// for a real GPU's context) is larger than the whole emulated card.
+class PolicyFile {
+ public:
+  explicit PolicyFile(const std::string& yaml) {
+    char name[] = "/tmp/gpuswap-swapping-test-XXXXXX";
+    const int fd = mkstemp(name);
+    EXPECT_GE(fd, 0);
+    path_ = name;
+    if (fd >= 0) close(fd);
+    std::ofstream(path_) << yaml;
+  }
+  ~PolicyFile() { std::remove(path_.c_str()); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::map<std::string, std::string> plain_env(const char* device_memory) {
+  return {{"LD_LIBRARY_PATH", CUDASIM_LIB_DIR}, {"CUDASIM_DEVICE_MEMORY", device_memory}};
+}
+
+std::map<std::string, std::string> shim_env(const char* device_memory, const PolicyFile& policy) {
+  std::map<std::string, std::string> env = plain_env(device_memory);
+  env["LD_PRELOAD"] = GPUSWAP_TEST_PRELOAD;
+  env["GPUSWAP_CONFIG"] = policy.path();
+  env["GPUSWAP_LOG"] = "info";  // the exit summary says what was swapped
+  return env;
+}
+
+std::vector<std::string> losses(const std::string& out) {
+  return lines_containing(out, " loss ");
+}
+
+// The evictions the exit summary reports ("swapped: N evictions ..."), or -1.
+long evictions(const std::string& err) {
+  for (const std::string& line : lines_containing(err, "swapped: ")) {
+    return std::strtol(line.c_str() + line.find("swapped: ") + 9, nullptr, 10);
+  }
+  return -1;
+}
+
+std::vector<std::string> trainer(std::vector<std::string> args) {
+  args.insert(args.begin(), GPUSWAP_TRAIN_CNN);
+  return args;
+}
+
+TEST(DemoTrainerUnderGpuswap, FittingBatchOnTheDemoCardGivesIdenticalLosses) {
+  const PolicyFile policy("device_reserve: 0\n");
+  const auto argv = trainer({"--batch", "32", "--steps", "3"});
+  const ChildResult plain = run_child(argv, plain_env(kSmallDevice));
+  const ChildResult shimmed = run_child(argv, shim_env(kSmallDevice, policy));
+  ASSERT_EQ(plain.exit_code, 0) << plain.out << plain.err;
+  ASSERT_EQ(shimmed.exit_code, 0) << shimmed.out << shimmed.err;
+  ASSERT_EQ(losses(plain.out).size(), 3u);
+  EXPECT_EQ(losses(shimmed.out), losses(plain.out));
+  EXPECT_EQ(evictions(shimmed.err), 0) << shimmed.err;  // it fits: nothing moves
+}
+
+TEST(DemoTrainerUnderGpuswap, TripleBatchCompletesWithTheLossesOfALargeCard) {
+  const PolicyFile policy("device_reserve: 0\n");
+  const auto argv = trainer({"--batch", "96", "--steps", "3"});
+  const ChildResult too_small = run_child(argv, plain_env(kSmallDevice));
+  const ChildResult large = run_child(argv, plain_env(kLargeDevice));
+  const ChildResult swapped = run_child(argv, shim_env(kSmallDevice, policy));
+  EXPECT_NE(too_small.exit_code, 0) << "the 3x batch must not fit the demo card by itself";
+  ASSERT_EQ(large.exit_code, 0) << large.out << large.err;
+  ASSERT_EQ(swapped.exit_code, 0) << swapped.out << swapped.err;
+  ASSERT_EQ(losses(large.out).size(), 3u);
+  EXPECT_EQ(losses(swapped.out), losses(large.out));
+  EXPECT_GT(evictions(swapped.err), 0) << swapped.err;
+}
+
+TEST(DriverApiProgramUnderGpuswap, ExtraLaunchesOnThreeTimesTheCardSwapCorrectly) {
+  const PolicyFile policy("device_reserve: 0\n");
+  // 24 buffers of 3 MiB + 4 KiB (each two granules): 96 MiB of regions.
+  const std::vector<std::string> argv = {GPUSWAP_DRIVER_SWAP_PROGRAM, "24", "3"};
+  const ChildResult plain = run_child(argv, plain_env(kSmallDevice));
+  EXPECT_NE(plain.exit_code, 0) << "it must need more than the card has";
+  const ChildResult swapped = run_child(argv, shim_env(kSmallDevice, policy));
+  ASSERT_EQ(swapped.exit_code, 0) << swapped.out << swapped.err;
+  EXPECT_EQ(lines_containing(swapped.out, ": 0 differ").size(), 1u) << swapped.out;
+  EXPECT_GT(evictions(swapped.err), 24) << swapped.err;
+  // Bad frees are answered as CUDA answers them, with a log line each.
+  EXPECT_EQ(lines_containing(swapped.out, "interior free: 1").size(), 1u) << swapped.out;
+  EXPECT_EQ(lines_containing(swapped.out, "double free: 1").size(), 1u) << swapped.out;
+  EXPECT_GE(lines_containing(swapped.err, "cuMemFree(").size(), 2u) << swapped.err;
+}
+
+TEST(DriverApiProgramUnderGpuswap, ABadPolicyFilePassesThroughWithALogLine) {
+  const PolicyFile policy("device_reserve: lots\n");
+  const std::vector<std::string> argv = {GPUSWAP_DRIVER_SWAP_PROGRAM, "4", "1"};
+  const ChildResult result = run_child(argv, shim_env(kSmallDevice, policy));
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;  // 4 buffers fit: pass-through works
+  EXPECT_EQ(lines_containing(result.err, "device_reserve").size(), 1u) << result.err;
+  EXPECT_EQ(evictions(result.err), -1) << "no runtime, no summary";
+}
+
+}  // namespace
+}  // namespace gpuswap::testing
