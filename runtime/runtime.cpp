@@ -417,7 +417,7 @@ Status Runtime::evict(CUdeviceptr base) {
   Entry* entry = region != nullptr ? entry_of(region) : nullptr;
   if (entry == nullptr || region->base() != base) return Status(StatusCode::kInvalidValue);
   if (region->state_snapshot() != RegionState::kResident) return Status::ok();
-  if (region->pin_count() != 0) return Status(StatusCode::kBusy);
+  if (region->pin_count() != 0 || entry->config_pinned) return Status(StatusCode::kBusy);
   return evict_locked(*entry, policy_->contents_dead(region->id()), TraceReason::early);
 }
 
@@ -545,6 +545,12 @@ Status Runtime::make_resident_locked(Entry& entry, AccessMode mode, Room* room) 
   }
   ensure_context();
   *room = make_room_locked(region.size());
+  if (*room == Room::kOutOfMemory) {
+    log::warn(kRuntime,
+              "out of memory: region {} ({} bytes) cannot be made resident; of the {} budget "
+              "bytes, {} are in use and too few of them can be evicted now",
+              region.id(), region.size(), device_budget_, used_device_bytes_locked());
+  }
   if (*room != Room::kOk) return Status(StatusCode::kOutOfMemory);
   std::vector<ChunkHandle> taken;
   if (Status status = take_pages_locked(region, &taken); !status) {

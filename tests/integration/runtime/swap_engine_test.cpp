@@ -473,6 +473,34 @@ TEST_F(SwapEngine, AddressRangeAndInfoDescribeRegions) {
   EXPECT_EQ(free, 1024 * kMiB - 10 * kMiB);
 }
 
+TEST_F(SwapEngine, RegionsThePinListNamesAreNeverEvicted) {
+  config::Config config = tight_config();
+  config::PinRule first;  // the process's first allocation
+  first.first_index = 0;
+  first.last_index = 0;
+  config.pin.push_back(first);
+  start(config);
+  Buffer pinned = allocate(4 * kMiB);
+  ASSERT_TRUE(fill(pinned, 5, stream_).is_ok());
+  shadow_fill(pinned, 5);
+  std::vector<Buffer> others;
+  for (int i = 0; i < 6; ++i) {
+    others.push_back(allocate(4 * kMiB));
+    ASSERT_TRUE(fill(others.back(), 60 + i, stream_).is_ok());
+    shadow_fill(others.back(), 60 + i);
+    EXPECT_EQ(runtime_->region_at(pinned.dptr)->state_snapshot(), RegionState::kResident);
+  }
+  EXPECT_EQ(runtime_->evict(pinned.dptr).code(), StatusCode::kBusy);
+  for (const Buffer& b : others) expect_contents(b, stream_);
+  EXPECT_EQ(runtime_->region_at(pinned.dptr)->state_snapshot(), RegionState::kResident);
+  expect_contents(pinned, stream_);
+
+  // 14 MiB fit the budget, but not beside the 4 pinned ones.
+  Buffer big = allocate(14 * kMiB);
+  EXPECT_EQ(fill(big, 1, stream_).to_cuda(), CUDA_ERROR_OUT_OF_MEMORY);
+  expect_contents(pinned, stream_);
+}
+
 TEST_F(SwapEngine, ThreadsPrepareLaunchAndFreeAtOnce) {
   start(tight_config());
   constexpr int kThreads = 4;

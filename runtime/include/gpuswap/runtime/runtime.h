@@ -131,7 +131,8 @@ class Runtime {
 
   // Evicts the region whose base is `base` now (copy to host unless its
   // contents are dead), waiting for the work that uses it. kBusy when an
-  // enqueue holds it pinned, kInvalidValue for anything but a region base;
+  // enqueue holds it pinned or the policy file's pin list names it,
+  // kInvalidValue for anything but a region base;
   // a region that is not resident is left as it is.
   Status evict(CUdeviceptr base);
 
