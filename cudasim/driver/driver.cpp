@@ -16,8 +16,11 @@ std::atomic<Driver*> g_driver{nullptr};
 // NVIDIA's driver, the child cannot use CUDA.
 std::atomic<bool> g_forked_child{false};
 // 8 TiB of device address space: room for many devices' allocations and for
-// reservations of up to about a TiB each.
+// reservations of up to about a TiB each. Where the process may not reserve
+// that much (an address-space limit, a sanitizer's shadow memory), less is
+// taken, down to 64 GiB.
 constexpr std::uint64_t kAddressSpace = 8ull << 40;
+constexpr std::uint64_t kSmallestAddressSpace = 64ull << 30;
 }  // namespace
 
 Driver::Driver(DriverConfig cfg) : config(std::move(cfg)) {}
@@ -32,8 +35,13 @@ CUresult Driver::init() {
       result = CUDA_ERROR_NO_DEVICE;
       return;
     }
-    if (CUresult rc = d->va.init(kAddressSpace); rc != CUDA_SUCCESS) {
-      result = rc;
+    CUresult reserved = CUDA_ERROR_OUT_OF_MEMORY;
+    for (std::uint64_t size = kAddressSpace;
+         size >= kSmallestAddressSpace && reserved != CUDA_SUCCESS; size /= 2) {
+      reserved = d->va.init(size);
+    }
+    if (reserved != CUDA_SUCCESS) {
+      result = reserved;
       return;
     }
     // Each physical allocation is a memory file: allow as many as the hard limit.

@@ -66,6 +66,9 @@ TEST(Device, PciBusIdsAndUuids) {
 
 TEST(Context, CreateCurrentPushPopDestroy) {
   ASSERT_CU(cuInit(0));
+  CUcontext leftover = nullptr;
+  while (cuCtxPopCurrent(&leftover) == CUDA_SUCCESS) {
+  }
   CUcontext none = reinterpret_cast<CUcontext>(0x1);
   std::thread([&] { ASSERT_CU(cuCtxGetCurrent(&none)); }).join();
   EXPECT_EQ(none, nullptr);

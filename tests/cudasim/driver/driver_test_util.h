@@ -95,6 +95,11 @@ class DriverTest : public ::testing::Test {
     if (ctx_ != nullptr) {
       EXPECT_CU(cuCtxDestroy(ctx_));
     }
+    // Tests may leave the thread's context stack naming destroyed contexts
+    // (cuCtxSetCurrent replaces the top); the next test starts with it empty.
+    CUcontext c = nullptr;
+    while (cuCtxPopCurrent(&c) == CUDA_SUCCESS) {
+    }
   }
   CUfunction function(const char* name) {
     CUfunction f = nullptr;

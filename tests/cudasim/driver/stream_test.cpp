@@ -68,11 +68,15 @@ TEST_F(Streams, CrossStreamEventWait) {
   ASSERT_CU(cuEventRecord(e, a));
   EXPECT_EQ(cuEventQuery(e), CUDA_ERROR_NOT_READY);
   ASSERT_CU(cuStreamWaitEvent(b, e, 0));
-  // Recording again later does not move what b already waits for.
-  ASSERT_CU(slow_fill(function("slow_fill"), x, 16, 7, 200, a));
+  // Recording again later does not move what b already waits for: b is done
+  // while a is still busy with the work before the second record.
+  CUdeviceptr w = 0;
+  ASSERT_CU(cuMemAlloc(&w, 64));
+  ASSERT_CU(slow_fill(function("slow_fill"), w, 16, 7, 300, a));
   ASSERT_CU(cuEventRecord(e, a));
   ASSERT_CU(copy_int(function("copy_int"), y, x, 16, b));
   ASSERT_CU(cuStreamSynchronize(b));
+  EXPECT_EQ(cuStreamQuery(a), CUDA_ERROR_NOT_READY);
   EXPECT_EQ(read(y, 16), std::vector<int>(16, 42));
   ASSERT_CU(cuEventSynchronize(e));
   EXPECT_CU(cuEventQuery(e));
