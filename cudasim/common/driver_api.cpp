@@ -15,7 +15,7 @@ struct Loaded {
 
 Loaded load() {
   Loaded out;
-  void* handle = dlopen("libcuda.so.1", RTLD_NOW | RTLD_GLOBAL);
+  void* handle = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
     out.why = "libcuda.so.1 could not be loaded";
     return out;
