@@ -111,6 +111,17 @@ TEST(DriverApiProgramUnderGpuswap, ExtraLaunchesOnThreeTimesTheCardSwapCorrectly
   EXPECT_GE(lines_containing(swapped.err, "cuMemFree(").size(), 2u) << swapped.err;
 }
 
+TEST(StressProgramUnderGpuswap, RandomOperationsOnFourThreadsMatchTheirShadows) {
+  // Most buffers become regions (min_swappable lowered), so the 16 MiB card
+  // holds a fraction of what is live: well over a thousand evictions.
+  const PolicyFile policy("device_reserve: 0\nmin_swappable: 256KiB\n");
+  const std::vector<std::string> argv = {GPUSWAP_STRESS_PROGRAM, "4", "600", "8"};
+  const ChildResult result = run_child(argv, shim_env("16MiB", policy));
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_EQ(lines_containing(result.out, "all matched").size(), 1u) << result.out;
+  EXPECT_GT(evictions(result.err), 500) << result.err;
+}
+
 TEST(DriverApiProgramUnderGpuswap, ABadPolicyFilePassesThroughWithALogLine) {
   const PolicyFile policy("device_reserve: lots\n");
   const std::vector<std::string> argv = {GPUSWAP_DRIVER_SWAP_PROGRAM, "4", "1"};
