@@ -5,9 +5,12 @@
 
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <ctime>
 #include <iterator>
+#include <mutex>
+#include <thread>
 
 #include "gpuswap/runtime/log.h"
 
@@ -49,6 +52,15 @@ constexpr std::chrono::milliseconds kFlushPeriod{50};
 
 }  // namespace
 
+struct TraceWriter::Queue {
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::vector<TraceEvent> pending;  // guarded by mutex, reserved to capacity_
+  bool stopping = false;            // guarded by mutex
+  std::mutex start_mutex;           // serialises starting and joining the thread
+  std::unique_ptr<std::thread> thread;
+};
+
 TraceWriter::TraceWriter(const config::TraceConfig& config, TraceHeader header,
                          std::size_t capacity)
     : level_(config.level), header_(std::move(header)), capacity_(capacity == 0 ? 1 : capacity) {
@@ -63,8 +75,10 @@ TraceWriter::TraceWriter(const config::TraceConfig& config, TraceHeader header,
     return;
   }
   try {
-    pending_.reserve(capacity_);
+    queue_ = std::make_unique<Queue>();
+    queue_->pending.reserve(capacity_);
   } catch (...) {
+    queue_.reset();
     error_ = "no memory for the trace queue";
     std::fclose(file_);
     file_ = nullptr;
@@ -110,19 +124,20 @@ void TraceWriter::emit(const TraceEvent& event) noexcept {
 
   std::size_t queued = 0;
   {
-    std::lock_guard lock(mutex_);
-    if (stopping_) return;
-    if (pending_.size() >= capacity_) {
+    std::lock_guard lock(queue_->mutex);
+    std::vector<TraceEvent>& pending = queue_->pending;
+    if (queue_->stopping) return;
+    if (pending.size() >= capacity_) {
       dropped_.fetch_add(1, std::memory_order_relaxed);
       return;
     }
-    pending_.push_back(event);
-    if (pending_.back().timestamp_ns == 0) pending_.back().timestamp_ns = now_ns();
-    queued = pending_.size();
+    pending.push_back(event);
+    if (pending.back().timestamp_ns == 0) pending.back().timestamp_ns = now_ns();
+    queued = pending.size();
   }
   // Wake the writer early only when the queue fills; otherwise it wakes on
   // its own period, so the common emit costs no system call.
-  if (queued == capacity_ / 2 + 1) wake_.notify_one();
+  if (queued == capacity_ / 2 + 1) queue_->wake.notify_one();
 }
 
 void TraceWriter::emit_op(const char* name, std::uint64_t stream,
@@ -152,12 +167,12 @@ void TraceWriter::emit_op(const char* name, std::uint64_t stream,
 }
 
 void TraceWriter::start_thread() {
-  std::lock_guard lock(start_mutex_);
-  // close() sets closed_ before it takes start_mutex_ to join: a thread
+  std::lock_guard lock(queue_->start_mutex);
+  // close() sets closed_ before it takes start_mutex to join: a thread
   // started after that would never be joined.
   if (thread_started_.load(std::memory_order_relaxed) || closed_.load()) return;
   try {
-    thread_ = std::make_unique<std::thread>([this] { run(); });
+    queue_->thread = std::make_unique<std::thread>([this] { run(); });
   } catch (...) {
     // No thread, no trace: stop recording rather than write on the caller's time.
     enabled_.store(false, std::memory_order_relaxed);
@@ -169,20 +184,21 @@ void TraceWriter::start_thread() {
 void TraceWriter::run() {
   std::vector<TraceEvent> batch;
   batch.reserve(capacity_);
-  std::unique_lock lock(mutex_);
+  Queue& q = *queue_;
+  std::unique_lock lock(q.mutex);
   for (;;) {
-    wake_.wait_for(lock, kFlushPeriod,
-                   [this] { return stopping_ || pending_.size() > capacity_ / 2; });
+    q.wake.wait_for(lock, kFlushPeriod,
+                    [&] { return q.stopping || q.pending.size() > capacity_ / 2; });
     // Both vectors keep capacity_ reserved, so producers never allocate.
-    batch.swap(pending_);
-    const bool stop = stopping_;
+    batch.swap(q.pending);
+    const bool stop = q.stopping;
     lock.unlock();
     write_batch(batch);
     batch.clear();
     write_dropped_if_new();
     std::fflush(file_);
     lock.lock();
-    if (stop && pending_.empty()) return;
+    if (stop && q.pending.empty()) return;
   }
 }
 
@@ -190,18 +206,17 @@ void TraceWriter::close() noexcept {
   if (abandoned_ || closed_.exchange(true)) return;
   if (file_ == nullptr) return;
   {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
+    std::lock_guard lock(queue_->mutex);
+    queue_->stopping = true;
   }
-  wake_.notify_one();
+  queue_->wake.notify_one();
   {
-    std::lock_guard lock(start_mutex_);
-    if (thread_ && thread_->joinable()) thread_->join();
+    std::lock_guard lock(queue_->start_mutex);
+    if (queue_->thread && queue_->thread->joinable()) queue_->thread->join();
   }
-  if (file_ == nullptr) return;
   // Events queued when the thread could not start.
-  write_batch(pending_);
-  pending_.clear();
+  write_batch(queue_->pending);
+  queue_->pending.clear();
   write_dropped_if_new();
   write_trailer();
   std::fclose(file_);
@@ -212,10 +227,11 @@ void TraceWriter::abandon_after_fork() noexcept {
   abandoned_ = true;
   enabled_.store(false, std::memory_order_relaxed);
   // The parent owns the file and the thread: closing the stream here would
-  // flush the parent's buffered lines a second time, and the thread object
-  // names a thread this process does not have.
+  // flush the parent's buffered lines a second time, the thread object names
+  // a thread this process does not have, and destroying a condition variable
+  // the parent's thread was waiting on blocks forever.
   file_ = nullptr;
-  static_cast<void>(thread_.release());
+  static_cast<void>(queue_.release());
 }
 
 TraceTotals TraceWriter::totals() const {

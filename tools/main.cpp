@@ -78,7 +78,7 @@ int doctor() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"gpuswap: run CUDA programs with more device memory than the device has"};
+  CLI::App app{"gpuswap: run CUDA programs with more device memory than the device has", "gpuswap"};
   app.require_subcommand(1);
 
   RunOptions options;

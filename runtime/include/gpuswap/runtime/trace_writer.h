@@ -8,14 +8,11 @@
 
 #include <array>
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
-#include <mutex>
 #include <span>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "gpuswap/config/config.h"
@@ -93,16 +90,14 @@ class TraceWriter {
   std::uint64_t start_monotonic_ns_ = 0;
   std::uint64_t start_realtime_ns_ = 0;
 
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::vector<TraceEvent> pending_;  // guarded by mutex_, reserved to capacity_
-  bool stopping_ = false;            // guarded by mutex_
+  // The queue, its locks and the writer thread. On the heap so that a forked
+  // child can forget them: there the thread is gone and a lock or condition
+  // variable may be left held or waited on by it.
+  struct Queue;
+  std::unique_ptr<Queue> queue_;
   std::atomic<bool> closed_{false};
   bool abandoned_ = false;  // set in a forked child, which is single-threaded then
-  std::mutex start_mutex_;
   std::atomic<bool> thread_started_{false};
-  // On the heap so that a forked child can forget it (its thread is gone).
-  std::unique_ptr<std::thread> thread_;
 
   std::atomic<std::uint64_t> dropped_{0};
   std::uint64_t dropped_written_ = 0;  // writer thread only
