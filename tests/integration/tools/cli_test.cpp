@@ -21,6 +21,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// What LD_PRELOAD holds before gpuswap adds to it: in a sanitizer build the
+// sanitizer's runtime, without which the instrumented library cannot load
+// into an uninstrumented program.
+std::string preload_before(const std::string& rest = "") {
+  std::string value = GPUSWAP_SANITIZER_RUNTIME;
+  if (!rest.empty()) value += (value.empty() ? "" : ":") + rest;
+  return value;
+}
+std::string sanitizer_prefix() {
+  const std::string runtime = GPUSWAP_SANITIZER_RUNTIME;
+  return runtime.empty() ? runtime : runtime + ":";
+}
+
 struct Outcome {
   int status = -1;
   std::string out, err;
@@ -57,6 +70,12 @@ class CliTest : public ::testing::Test {
     const pid_t pid = fork();
     if (pid == 0) {
       for (const std::string& name : unset) unsetenv(name.c_str());
+      if (!sanitizer_prefix().empty()) {
+        // The commands gpuswap starts (sh) are not instrumented: their leaks
+        // are not ours to report.
+        setenv("LD_PRELOAD", GPUSWAP_SANITIZER_RUNTIME, 1);
+        setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
+      }
       for (const auto& [name, value] : set) setenv(name.c_str(), value.c_str(), 1);
       const int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       const int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -92,13 +111,14 @@ TEST_F(CliTest, RunSetsTheEnvironmentAndPassesTheExitStatusThrough) {
                "printf '%s\\n' \"$LD_PRELOAD\" \"$GPUSWAP_CONFIG\" \"$GPUSWAP_TRACE\" "
                "\"$GPUSWAP_TRACE_LEVEL\" \"$GPUSWAP_LOG\" \"$1\"; exit 42",
                "sh", "--not-an-option-of-gpuswap"},
-              {kStubLibrary, {"LD_PRELOAD", "/nonexistent/libother.so"}});
+              {kStubLibrary, {"LD_PRELOAD", preload_before("/nonexistent/libother.so")}});
   EXPECT_EQ(r.status, 42) << r.err;
   std::istringstream lines(r.out);
   std::vector<std::string> got;
   for (std::string line; std::getline(lines, line);) got.push_back(line);
   ASSERT_EQ(got.size(), 6u) << r.out << r.err;
-  EXPECT_EQ(got[0], std::string(GPUSWAP_TEST_PRELOAD_LIBRARY) + ":/nonexistent/libother.so");
+  EXPECT_EQ(got[0],
+            sanitizer_prefix() + GPUSWAP_TEST_PRELOAD_LIBRARY + ":/nonexistent/libother.so");
   EXPECT_EQ(got[1], config.string());
   EXPECT_EQ(got[2], (dir_ / "t.jsonl").string());
   EXPECT_EQ(got[3], "full");
@@ -107,9 +127,12 @@ TEST_F(CliTest, RunSetsTheEnvironmentAndPassesTheExitStatusThrough) {
 }
 
 TEST_F(CliTest, RunFindsTheLibraryInTheBuildTree) {
-  const Outcome r = gpuswap({"run", "--", "sh", "-c", "printf %s \"$LD_PRELOAD\""});
+  const Outcome r = gpuswap({"run", "--", "sh", "-c", "printf %s \"$LD_PRELOAD\""},
+                            {{"LD_PRELOAD", preload_before()}});
   EXPECT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(fs::canonical(r.out), fs::canonical(GPUSWAP_BUILT_LIBRARY));
+  ASSERT_EQ(r.out.rfind(sanitizer_prefix(), 0), 0u) << r.out;
+  EXPECT_EQ(fs::canonical(r.out.substr(sanitizer_prefix().size())),
+            fs::canonical(GPUSWAP_BUILT_LIBRARY));
 }
 
 TEST_F(CliTest, RunRefusesABadPolicyFileWithItsPosition) {
