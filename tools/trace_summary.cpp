@@ -107,6 +107,11 @@ std::string human_ns(std::uint64_t ns) {
   return text;
 }
 
+// "1 stall", "3 stalls".
+std::string counted(std::uint64_t n, const char* noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 std::string human_bandwidth(const std::optional<double>& bytes_per_s) {
   if (!bytes_per_s) return "n/a";
   char text[48];
@@ -179,17 +184,16 @@ std::string format_summary_table(const TraceSummary& s, const TraceFile& trace,
   std::string state = s.complete ? "complete" : "no end record (the process did not close it)";
   if (s.truncated) state += ", last line cut short";
   row("span", human_ns(s.span_ns) + ", " + state);
-  row("device -> host", std::to_string(s.evictions) + " evictions, " + human_bytes(s.evict_bytes) +
+  row("device -> host", counted(s.evictions, "eviction") + ", " + human_bytes(s.evict_bytes) +
                             " in " + human_ns(s.evict_ns) + ", " +
                             human_bandwidth(s.evict_bandwidth));
-  row("host -> device", std::to_string(s.restores) + " restores, " + human_bytes(s.restore_bytes) +
+  row("host -> device", counted(s.restores, "restore") + ", " + human_bytes(s.restore_bytes) +
                             " in " + human_ns(s.restore_ns) + ", " +
                             human_bandwidth(s.restore_bandwidth));
   row("  of which prefetch", std::to_string(s.prefetches) + ", " + human_bytes(s.prefetch_bytes));
   row("discarded", std::to_string(s.discards) + ", " + human_bytes(s.discard_bytes));
-  row("stall time", human_ns(s.stall_ns) + " in " + std::to_string(s.stalls) + " stalls");
-  row("scheduler wait",
-      human_ns(s.sched_wait_ns) + " in " + std::to_string(s.sched_waits) + " waits");
+  row("stall time", human_ns(s.stall_ns) + " in " + counted(s.stalls, "stall"));
+  row("scheduler wait", human_ns(s.sched_wait_ns) + " in " + counted(s.sched_waits, "wait"));
   if (s.prefetch_hit_rate) {
     std::snprintf(line, sizeof line, "%.1f%% (%llu of %llu)", *s.prefetch_hit_rate * 100.0,
                   static_cast<unsigned long long>(s.prefetch_hits),

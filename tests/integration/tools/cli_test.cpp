@@ -238,7 +238,7 @@ TEST_F(CliTest, LogSummaryGivesTheTotals) {
   // 3 MiB + 1 MiB evicted in 2 ms: 2.10 GB/s.
   EXPECT_NE(table.out.find("3 evictions, 4.00 MiB in 2.000 ms, 2.10 GB/s"), std::string::npos)
       << table.out;
-  EXPECT_NE(table.out.find("stall time             260.000 us in 1 stalls"), std::string::npos)
+  EXPECT_NE(table.out.find("stall time             260.000 us in 1 stall"), std::string::npos)
       << table.out;
   EXPECT_NE(table.out.find("prefetch hit rate      n/a"), std::string::npos) << table.out;
   EXPECT_NE(table.out.find("no end record"), std::string::npos) << table.out;
