@@ -685,10 +685,15 @@ Status Runtime::try_prepare_locked(std::size_t count, const Get& get, CUstream s
   }
 
   // Pin what is resident first, so that restoring the rest cannot evict it.
+  // The stream is noted under the same lock (noting it for an operation
+  // that then fails only makes a later eviction wait for it too).
   for (const Touch& touch : unique.items) {
     Region& region = *touch.region;
     RegionLock held = region.lock();
-    if (region.pin(held)) guard->pinned_.add(&region);
+    if (region.pin(held)) {
+      guard->pinned_.add(&region);
+      (void)region.note_stream(stream, held);
+    }
   }
   for (const Touch& touch : unique.items) {
     if (guard->pinned_.contains(touch.region)) continue;
@@ -698,16 +703,13 @@ Status Runtime::try_prepare_locked(std::size_t count, const Get& get, CUstream s
     RegionLock held = touch.region->lock();
     if (Status status = touch.region->pin(held); !status) return status;
     guard->pinned_.add(touch.region);
+    (void)touch.region->note_stream(stream, held);
   }
 
   unique.accesses.clear();
   for (const Touch& touch : unique.items) {
     Entry& entry = *entry_of(touch.region);
-    Region& region = *touch.region;
-    {
-      RegionLock held = region.lock();
-      (void)region.note_stream(stream, held);
-    }
+    const Region& region = *touch.region;
     if (entry.ready != nullptr) {
       // The copy in may still be running: the application's stream waits
       // for it on the GPU, the host does not.
