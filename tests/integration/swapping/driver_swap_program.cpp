@@ -82,6 +82,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::printf("double free: %d\n", static_cast<int>(cuMemFree(extra_buffer)));
+  std::printf("unknown free: %d\n", static_cast<int>(cuMemFree(0x1234000)));
+  CUdeviceptr huge = 0;
+  std::printf("huge alloc: %d\n", static_cast<int>(cuMemAlloc(&huge, std::size_t{1} << 44)));
 
   for (int round = 0; round < rounds; ++round) {
     for (int step = 0; step < buffers; ++step) {

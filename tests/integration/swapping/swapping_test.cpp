@@ -105,10 +105,16 @@ TEST(DriverApiProgramUnderGpuswap, ExtraLaunchesOnThreeTimesTheCardSwapCorrectly
   ASSERT_EQ(swapped.exit_code, 0) << swapped.out << swapped.err;
   EXPECT_EQ(lines_containing(swapped.out, ": 0 differ").size(), 1u) << swapped.out;
   EXPECT_GT(evictions(swapped.err), 24) << swapped.err;
-  // Bad frees are answered as CUDA answers them, with a log line each.
+  // Bad frees and an impossible allocation are answered as CUDA answers
+  // them, with a log line each.
   EXPECT_EQ(lines_containing(swapped.out, "interior free: 1").size(), 1u) << swapped.out;
   EXPECT_EQ(lines_containing(swapped.out, "double free: 1").size(), 1u) << swapped.out;
-  EXPECT_GE(lines_containing(swapped.err, "cuMemFree(").size(), 2u) << swapped.err;
+  EXPECT_EQ(lines_containing(swapped.out, "unknown free: 1").size(), 1u) << swapped.out;
+  EXPECT_GE(lines_containing(swapped.err, "cuMemFree(").size(), 3u) << swapped.err;
+  // 16 TiB: more than device and host budget together.
+  EXPECT_EQ(lines_containing(swapped.out, "huge alloc: 2").size(), 1u) << swapped.out;
+  EXPECT_EQ(lines_containing(swapped.err, "exceeds device budget + host budget").size(), 1u)
+      << swapped.err;
 }
 
 TEST(StressProgramUnderGpuswap, RandomOperationsOnFourThreadsMatchTheirShadows) {
