@@ -47,6 +47,20 @@ struct UniqueTouches {
   std::vector<policy::Access> accesses;
 };
 
+const char* operation_name(policy::OperationKind kind) {
+  switch (kind) {
+    case policy::OperationKind::kernel:
+      return "kernel";
+    case policy::OperationKind::copy:
+      return "copy";
+    case policy::OperationKind::memset:
+      return "memset";
+    case policy::OperationKind::library:
+      return "library";
+  }
+  return "operation";
+}
+
 // Per hooking thread, so that a warm thread allocates nothing here.
 UniqueTouches& scratch() {
   thread_local UniqueTouches touches;
@@ -724,6 +738,14 @@ Status Runtime::try_prepare_locked(std::size_t count, const Get& get, CUstream s
   }
   policy_->on_operation({operation.signature, reinterpret_cast<policy::StreamId>(stream),
                          operation.kind, unique.accesses});
+  if (trace_ != nullptr && trace_->enabled()) {
+    // `full` traces record every operation's regions, so a run can be
+    // replayed under another policy.
+    thread_local std::vector<std::uint64_t> ids;
+    ids.clear();
+    for (const policy::Access& access : unique.accesses) ids.push_back(access.region);
+    trace_->emit_op(operation_name(operation.kind), reinterpret_cast<std::uintptr_t>(stream), ids);
+  }
   if (!pending_host_frees_.empty()) reap_locked(false);
   return Status::ok();
 }
