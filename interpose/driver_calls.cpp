@@ -1,9 +1,12 @@
 #include "driver_calls.h"
 
 #include <atomic>
+#include <mutex>
+#include <unordered_map>
 #include <vector>
 
 #include "gpuswap/runtime/log.h"
+#include "real_functions.h"
 
 namespace gpuswap::interpose {
 namespace {
@@ -158,13 +161,102 @@ CUresult pointer_attributes_call(runtime::Runtime& rt, decltype(&::cuPointerGetA
   return CUDA_SUCCESS;
 }
 
-void note_graph_launch() noexcept {
-  static std::atomic<bool> logged{false};
-  if (!logged.exchange(true)) {
-    log::warn(kInterpose,
-              "cuGraphLaunch: graph launches are issued without residency checks; regions "
-              "their nodes use must not be evicted (pin them in the policy file)");
+namespace {
+
+// Executable graph -> the base addresses of the regions its kernel nodes
+// referenced at instantiation. Bases, not Region pointers: a region freed
+// meanwhile is simply not found at launch.
+struct GraphTable {
+  std::mutex mu;
+  std::unordered_map<CUgraphExec, std::vector<CUdeviceptr>> regions;
+};
+
+GraphTable& graph_table() {
+  static GraphTable* table = new GraphTable;  // never destroyed: hooks may run at exit
+  return *table;
+}
+
+template <typename Fn>
+Fn real_driver(const char* name) {
+  return reinterpret_cast<Fn>(real::driver_symbol(name));
+}
+
+}  // namespace
+
+void record_graph(runtime::Runtime& rt, CUgraphExec exec, CUgraph graph) noexcept {
+  const auto get_nodes = real_driver<decltype(&::cuGraphGetNodes)>("cuGraphGetNodes");
+  const auto node_type = real_driver<decltype(&::cuGraphNodeGetType)>("cuGraphNodeGetType");
+  const auto kernel_params =
+      real_driver<decltype(&::cuGraphKernelNodeGetParams)>("cuGraphKernelNodeGetParams_v2");
+  if (get_nodes == nullptr || node_type == nullptr || kernel_params == nullptr) return;
+  try {
+    std::size_t count = 0;
+    if (get_nodes(graph, nullptr, &count) != CUDA_SUCCESS) return;
+    std::vector<CUgraphNode> nodes(count);
+    if (count != 0 && get_nodes(graph, nodes.data(), &count) != CUDA_SUCCESS) return;
+    std::vector<CUdeviceptr> bases;
+    runtime::TouchedRegions touched;
+    bool unknown_nodes = false;
+    for (CUgraphNode node : nodes) {
+      CUgraphNodeType type{};
+      if (node_type(node, &type) != CUDA_SUCCESS) continue;
+      if (type == CU_GRAPH_NODE_TYPE_EMPTY || type == CU_GRAPH_NODE_TYPE_HOST) continue;
+      CUDA_KERNEL_NODE_PARAMS params{};
+      if (type != CU_GRAPH_NODE_TYPE_KERNEL || kernel_params(node, &params) != CUDA_SUCCESS ||
+          !rt.decode_launch(params.func, runtime::FunctionKind::kFunction, params.kernelParams,
+                            params.extra, &touched)) {
+        unknown_nodes = true;
+        continue;
+      }
+      for (std::size_t i = 0; i < touched.size(); ++i) bases.push_back(touched[i]->base());
+    }
+    if (unknown_nodes) {
+      log::warn(kInterpose,
+                "a graph has nodes other than kernels, host functions and empty nodes; what "
+                "they touch is not made resident (pin it in the policy file)");
+    }
+    GraphTable& table = graph_table();
+    std::lock_guard lock(table.mu);
+    table.regions[exec] = std::move(bases);
+  } catch (...) {
+    // Out of memory while recording: the graph launches without residency checks.
   }
+}
+
+void forget_graph(CUgraphExec exec) noexcept {
+  GraphTable& table = graph_table();
+  std::lock_guard lock(table.mu);
+  table.regions.erase(exec);
+}
+
+CUresult prepare_graph(runtime::Runtime& rt, CUgraphExec exec, CUstream stream,
+                       runtime::PinGuard* guard) noexcept {
+  thread_local std::vector<runtime::Touch> touches;
+  touches.clear();
+  {
+    GraphTable& table = graph_table();
+    std::lock_guard lock(table.mu);
+    auto it = table.regions.find(exec);
+    if (it == table.regions.end()) {
+      static std::atomic<bool> logged{false};
+      if (!logged.exchange(true)) {
+        log::warn(kInterpose,
+                  "cuGraphLaunch of a graph instantiated before the runtime started; it is "
+                  "issued without residency checks");
+      }
+      return CUDA_SUCCESS;
+    }
+    for (CUdeviceptr base : it->second) {
+      if (runtime::Region* region = rt.region_at(base)) {
+        touches.push_back({region, policy::AccessMode::write});
+      }
+    }
+  }
+  if (touches.empty()) return CUDA_SUCCESS;
+  return rt
+      .prepare(touches, stream,
+               {policy::OperationKind::kernel, reinterpret_cast<std::uintptr_t>(exec)}, guard)
+      .to_cuda();
 }
 
 }  // namespace gpuswap::interpose

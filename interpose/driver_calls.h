@@ -45,7 +45,13 @@ CUresult pointer_attribute_call(runtime::Runtime& rt, decltype(&::cuPointerGetAt
 CUresult pointer_attributes_call(runtime::Runtime& rt, decltype(&::cuPointerGetAttributes) real,
                                  unsigned count, CUpointer_attribute* attributes, void** data,
                                  CUdeviceptr pointer) noexcept;
-void note_graph_launch() noexcept;
+// Graphs: the regions a graph's kernel nodes reference are read off the
+// graph when it is instantiated (record_graph) and made resident at each
+// launch of the executable graph (prepare_graph).
+void record_graph(runtime::Runtime& rt, CUgraphExec exec, CUgraph graph) noexcept;
+void forget_graph(CUgraphExec exec) noexcept;
+CUresult prepare_graph(runtime::Runtime& rt, CUgraphExec exec, CUstream stream,
+                       runtime::PinGuard* guard) noexcept;
 
 // The stream a call without a stream argument runs on, and what a null
 // stream argument means, for each per-thread variant.
@@ -312,8 +318,28 @@ CUresult driver_call_with(runtime::Runtime& rt, Real real, Args... args) {
       return result == CUDA_SUCCESS ? issue() : result;
     }(args...);
   } else if constexpr (is(id, "cuGraphLaunch")) {
-    note_graph_launch();
-    return issue();
+    return [&](CUgraphExec exec, CUstream stream) {
+      runtime::PinGuard guard;
+      const CUresult result = prepare_graph(rt, exec, stream_argument<id>(stream), &guard);
+      return result == CUDA_SUCCESS ? issue() : result;
+    }(args...);
+  } else if constexpr (is(id, "cuGraphInstantiateWithFlags")) {
+    return [&](CUgraphExec* exec, CUgraph graph, unsigned long long) {
+      const CUresult result = issue();
+      if (result == CUDA_SUCCESS && exec != nullptr) record_graph(rt, *exec, graph);
+      return result;
+    }(args...);
+  } else if constexpr (is(id, "cuGraphInstantiateWithParams")) {
+    return [&](CUgraphExec* exec, CUgraph graph, CUDA_GRAPH_INSTANTIATE_PARAMS*) {
+      const CUresult result = issue();
+      if (result == CUDA_SUCCESS && exec != nullptr) record_graph(rt, *exec, graph);
+      return result;
+    }(args...);
+  } else if constexpr (is(id, "cuGraphExecDestroy")) {
+    return [&](CUgraphExec exec) {
+      forget_graph(exec);
+      return issue();
+    }(args...);
   } else {
     // Array-only copies, batch copies, synchronisation points: nothing of
     // the runtime's is involved, or nothing more is needed (docs/runtime.md).

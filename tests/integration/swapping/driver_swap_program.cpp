@@ -93,12 +93,65 @@ int main(int argc, char** argv) {
       std::size_t size = sizeof(params);
       void* extra[] = {CU_LAUNCH_PARAM_BUFFER_POINTER, &params, CU_LAUNCH_PARAM_BUFFER_SIZE, &size,
                        CU_LAUNCH_PARAM_END};
-      if (!ok(cuLaunchKernel(function, 1, 1, 1, 1, 1, 1, 0, streams[step % 2], nullptr, extra),
+      if (!ok(cuLaunchKernel(function, 1, 1, 1, 1, 1, 1, 0, streams[b % 2], nullptr, extra),
               "cuLaunchKernel")) {
         return 1;
       }
       for (std::uint32_t i = 0; i < kWords; ++i) shadow[b][i] = shadow[b][i] * 3 + params.k + i;
     }
+  }
+  // Each buffer stays on one stream above; the graphs below use either.
+  if (!ok(cuCtxSynchronize(), "cuCtxSynchronize")) return 1;
+
+  // Graphs of four kernel nodes each, launched twice: their buffers were
+  // evicted by the rounds above and must be brought back for the launch.
+  for (int g = 0; g * 4 + 4 <= buffers && g < 3; ++g) {
+    CUgraph graph = nullptr;
+    CUgraphExec exec = nullptr;
+    if (!ok(cuGraphCreate(&graph, 0), "cuGraphCreate")) return 1;
+    CUgraphNode previous = nullptr;
+    for (int j = 0; j < 4; ++j) {
+      const int b = g * 4 + j;
+      CUdeviceptr data = device_buffers[b];
+      std::uint32_t n = kWords;
+      std::uint32_t k = static_cast<std::uint32_t>(1000 + b);
+      void* params[] = {&data, &n, &k};
+      CUDA_KERNEL_NODE_PARAMS node{};
+      node.func = function;
+      node.gridDimX = node.gridDimY = node.gridDimZ = 1;
+      node.blockDimX = node.blockDimY = node.blockDimZ = 1;
+      node.kernelParams = params;
+      CUgraphNode added = nullptr;
+      if (!ok(cuGraphAddKernelNode(&added, graph, previous != nullptr ? &previous : nullptr,
+                                   previous != nullptr ? 1 : 0, &node),
+              "cuGraphAddKernelNode")) {
+        return 1;
+      }
+      previous = added;
+    }
+    if (!ok(cuGraphInstantiate(&exec, graph, 0), "cuGraphInstantiate") ||
+        !ok(cuGraphDestroy(graph), "cuGraphDestroy")) {
+      return 1;
+    }
+    for (int launch = 0; launch < 2; ++launch) {
+      if (!ok(cuGraphLaunch(exec, streams[launch % 2]), "cuGraphLaunch") ||
+          !ok(cuStreamSynchronize(streams[launch % 2]), "cuStreamSynchronize")) {
+        return 1;
+      }
+      for (int j = 0; j < 4; ++j) {
+        const int b = g * 4 + j;
+        for (std::uint32_t i = 0; i < kWords; ++i) shadow[b][i] = shadow[b][i] * 3 + 1000 + b + i;
+      }
+      // Other buffers in between push the graph's out again.
+      for (int other = 12; other < buffers; ++other) {
+        std::vector<std::uint32_t> probe(16);
+        if (!ok(cuMemcpyDtoH(probe.data(), device_buffers[other], sizeof(std::uint32_t) * 16),
+                "cuMemcpyDtoH")) {
+          return 1;
+        }
+      }
+    }
+    if (!ok(cuGraphExecDestroy(exec), "cuGraphExecDestroy")) return 1;
   }
   if (!ok(cuCtxSynchronize(), "cuCtxSynchronize")) return 1;
 
