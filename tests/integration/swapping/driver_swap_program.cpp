@@ -155,6 +155,24 @@ int main(int argc, char** argv) {
   }
   if (!ok(cuCtxSynchronize(), "cuCtxSynchronize")) return 1;
 
+  // Queries on a buffer that is most likely evicted now (the first one).
+  std::size_t free_bytes = 0, total_bytes = 0;
+  CUdeviceptr range_base = 0;
+  std::size_t range_size = 0;
+  CUdeviceptr start_attribute = 0;
+  if (!ok(cuMemGetInfo(&free_bytes, &total_bytes), "cuMemGetInfo") ||
+      !ok(cuMemGetAddressRange(&range_base, &range_size, device_buffers[0] + 100),
+          "cuMemGetAddressRange") ||
+      !ok(cuPointerGetAttribute(&start_attribute, CU_POINTER_ATTRIBUTE_RANGE_START_ADDR,
+                                device_buffers[0] + 100),
+          "cuPointerGetAttribute")) {
+    return 1;
+  }
+  std::printf("memory info: free %zu of %zu\n", free_bytes, total_bytes);
+  std::printf("address range: %s, size %zu\n",
+              range_base == device_buffers[0] && start_attribute == range_base ? "base" : "wrong",
+              range_size);
+
   std::vector<std::uint32_t> back(kWords);
   int differing = 0;
   for (int b = 0; b < buffers; ++b) {

@@ -105,6 +105,11 @@ TEST(DriverApiProgramUnderGpuswap, ExtraLaunchesOnThreeTimesTheCardSwapCorrectly
   ASSERT_EQ(swapped.exit_code, 0) << swapped.out << swapped.err;
   EXPECT_EQ(lines_containing(swapped.out, ": 0 differ").size(), 1u) << swapped.out;
   EXPECT_GT(evictions(swapped.err), 24) << swapped.err;
+  // Address queries hold for regions wherever their contents are, and the
+  // card never looks larger than it is.
+  EXPECT_EQ(lines_containing(swapped.out, "address range: base, size 3149824").size(), 1u)
+      << swapped.out;
+  EXPECT_EQ(lines_containing(swapped.out, "of 33554432").size(), 1u) << swapped.out;
   // Bad frees and an impossible allocation are answered as CUDA answers
   // them, with a log line each.
   EXPECT_EQ(lines_containing(swapped.out, "interior free: 1").size(), 1u) << swapped.out;
