@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -756,14 +757,15 @@ Status Runtime::prepare_impl(std::size_t count, const Get& get, CUstream stream,
   if (guard == nullptr) return Status(StatusCode::kInvalidValue);
   guard->release();
   if (count == 0) return Status::ok();
-  const Clock::time_point deadline = Clock::now() + kPinWait;
   std::unique_lock lock(mu_);
+  std::optional<Clock::time_point> deadline;  // read the clock only when waiting
   for (;;) {
     Room room = Room::kOk;
     const Status status = try_prepare_locked(count, get, stream, operation, guard, &room);
     if (status) return status;
     guard->release();  // nothing stays pinned on failure
-    if (room == Room::kWaitForPins && Clock::now() < deadline) {
+    if (room == Room::kWaitForPins && !deadline) deadline = Clock::now() + kPinWait;
+    if (room == Room::kWaitForPins && Clock::now() < *deadline) {
       lock.unlock();
       std::this_thread::sleep_for(kPinPoll);
       lock.lock();
