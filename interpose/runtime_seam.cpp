@@ -5,6 +5,8 @@
 #include <atomic>
 #include <cstdlib>
 #include <memory>
+#include <span>
+#include <vector>
 
 #include "gpuswap/config/environment.h"
 #include "gpuswap/runtime/driver_table.h"
@@ -107,20 +109,72 @@ runtime::Runtime* RuntimeSeam::runtime() noexcept {
   return rt;
 }
 
+namespace {
+
+// The pointers stored in the pointer arrays among `operands` (cuBLAS
+// pointer-array batched GEMM): read back from the device once the arrays are
+// resident and the stream has finished writing them. The host waits for the
+// stream here; only calls that hide their operands behind device pointers
+// pay that.
+bool follow_pointer_arrays(runtime::Runtime& rt, std::span<const DeviceSpan> arrays,
+                           CUstream stream, std::vector<DeviceSpan>* out) {
+  const auto copy =
+      reinterpret_cast<decltype(&::cuMemcpyDtoHAsync)>(real::driver_symbol("cuMemcpyDtoHAsync_v2"));
+  const auto wait = reinterpret_cast<decltype(&::cuStreamSynchronize)>(
+      real::driver_symbol("cuStreamSynchronize"));
+  if (copy == nullptr || wait == nullptr) return false;
+  std::vector<CUdeviceptr> pointers;
+  for (const DeviceSpan& array : arrays) {
+    // Arrays of 8-byte pointers; a scalar operand (4 or 8 bytes) read as one
+    // is harmless: its bits name no region.
+    if (array.bytes == 0 || array.bytes % sizeof(CUdeviceptr) != 0) continue;
+    const std::size_t first = pointers.size();
+    pointers.resize(first + array.bytes / sizeof(CUdeviceptr));
+    runtime::PinGuard guard;
+    if (prepare_spans(rt, {&array, 1}, stream, policy::OperationKind::copy, 0, &guard) !=
+            CUDA_SUCCESS ||
+        copy(&pointers[first], array.ptr, array.bytes, stream) != CUDA_SUCCESS) {
+      return false;
+    }
+  }
+  if (pointers.empty()) return true;
+  if (wait(stream) != CUDA_SUCCESS) return false;
+  for (CUdeviceptr pointer : pointers) {
+    if (rt.region_at(pointer) != nullptr) out->push_back({pointer, 0, policy::AccessMode::write});
+  }
+  return true;
+}
+
+}  // namespace
+
 LibraryPreparation RuntimeSeam::library_call(HookId id, const Operands& operands,
                                              CUstream stream) noexcept {
   LibraryPreparation preparation;
   runtime::Runtime* rt = runtime();
   if (rt == nullptr) return preparation;
-  DeviceSpan spans[Operands::kCapacity];
-  std::size_t count = 0;
+  thread_local std::vector<DeviceSpan> spans;
+  spans.clear();
   for (const Operand& operand : operands.items()) {
     policy::AccessMode mode = policy::AccessMode::read;
     if (operand.access == Access::write) mode = policy::AccessMode::write;
     if (operand.access == Access::overwrite) mode = policy::AccessMode::overwrite;
-    spans[count++] = {reinterpret_cast<CUdeviceptr>(operand.ptr), operand.bytes, mode};
+    spans.push_back({reinterpret_cast<CUdeviceptr>(operand.ptr), operand.bytes, mode});
   }
-  preparation.result = prepare_spans(*rt, {spans, count}, stream, policy::OperationKind::library,
+  if (operands.indirect()) {
+    // What the arrays point at is read and written too (the call's own
+    // operands stay as listed).
+    const std::size_t listed = spans.size();
+    std::vector<DeviceSpan> arrays(spans.begin(), spans.begin() + listed);
+    if (!follow_pointer_arrays(*rt, arrays, stream, &spans)) {
+      static std::atomic<bool> logged{false};
+      if (!logged.exchange(true)) {
+        log::warn(kInterpose,
+                  "the pointer arrays of a library call could not be read; what "
+                  "they point at is not made resident");
+      }
+    }
+  }
+  preparation.result = prepare_spans(*rt, spans, stream, policy::OperationKind::library,
                                      0xC2B2AE3D27D4EB4Full * (index(id) + 1), &preparation.guard);
   return preparation;
 }

@@ -133,6 +133,20 @@ TEST(StressProgramUnderGpuswap, RandomOperationsOnFourThreadsMatchTheirShadows) 
   EXPECT_GT(evictions(result.err), 500) << result.err;
 }
 
+TEST(BatchedGemmUnderGpuswap, OperandsBehindPointerArraysAreBroughtBack) {
+  // The matrices are evicted by filler buffers before each batched GEMM; the
+  // kernel reaches them only through the pointer arrays.
+  const PolicyFile policy("device_reserve: 0\n");
+  const std::vector<std::string> argv = {GPUSWAP_BATCHED_GEMM_PROGRAM};
+  const ChildResult large = run_child(argv, plain_env(kLargeDevice));
+  const ChildResult swapped = run_child(argv, shim_env(kSmallDevice, policy));
+  ASSERT_EQ(large.exit_code, 0) << large.out << large.err;
+  ASSERT_EQ(swapped.exit_code, 0) << swapped.out << swapped.err;
+  ASSERT_EQ(lines_containing(large.out, " hash ").size(), 6u) << large.out;
+  EXPECT_EQ(swapped.out, large.out);
+  EXPECT_GT(evictions(swapped.err), 0) << swapped.err;
+}
+
 TEST(DriverApiProgramUnderGpuswap, ABadPolicyFilePassesThroughWithALogLine) {
   const PolicyFile policy("device_reserve: lots\n");
   const std::vector<std::string> argv = {GPUSWAP_DRIVER_SWAP_PROGRAM, "4", "1"};
