@@ -1,0 +1,163 @@
+// What a kernel launch costs the launching thread, on cudasim, with or
+// without libgpuswap.so preloaded (bench/run.sh runs it both ways).
+//
+// The program holds 1,000 live cuMemAlloc buffers, each at least the default
+// min_swappable (2 MiB), so that under gpuswap every one is a region in the
+// page map. A kernel that does nothing and takes 8 pointers is launched on one
+// stream with its pointers rotating over all the buffers, so the hook decodes
+// 8 words and finds 8 distinct regions on every launch, as a real step would.
+//
+// BM_LaunchEnqueue times cuLaunchKernel alone: the stream is synchronised
+// after every batch of 1,000 launches with the clock paused, so the queue
+// never grows without bound and the kernels' execution on the stream's worker
+// is not counted. BM_LaunchAndRun counts the synchronisation too: launches
+// completed per second.
+#include <benchmark/benchmark.h>
+#include <cuda.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cudasim/kernel.h"
+
+namespace {
+
+constexpr int kRegions = 1000;
+constexpr std::size_t kRegionBytes = std::size_t{2} << 20;
+constexpr int kParams = 8;
+constexpr int kBatch = 1000;
+constexpr int kLaunches = 100000;
+
+static_assert(kRegions % kParams == 0, "every launch takes 8 distinct buffers");
+
+void null_kernel(const cudasimLaunch*, void**) {}
+
+struct Device {
+  CUcontext context = nullptr;
+  CUfunction function = nullptr;
+  CUstream stream = nullptr;
+  std::vector<CUdeviceptr> buffers;
+};
+
+bool ok(CUresult status, const char* what) {
+  if (status == CUDA_SUCCESS) return true;
+  const char* name = nullptr;
+  cuGetErrorName(status, &name);
+  std::fprintf(stderr, "bench_launch: %s failed: %s\n", what, name != nullptr ? name : "?");
+  return false;
+}
+
+// The launch arguments: 8 pointers into the buffers, advanced by one
+// launch's worth each time so that all 1,000 are used in turn.
+class RotatingArgs {
+ public:
+  explicit RotatingArgs(const std::vector<CUdeviceptr>& buffers) : buffers_(buffers) {
+    for (int p = 0; p < kParams; ++p) params_[p] = &values_[p];
+  }
+
+  void** next() {
+    for (int p = 0; p < kParams; ++p) values_[p] = buffers_[next_ + static_cast<std::size_t>(p)];
+    next_ = (next_ + kParams) % buffers_.size();
+    return params_.data();
+  }
+
+ private:
+  const std::vector<CUdeviceptr>& buffers_;
+  std::size_t next_ = 0;
+  std::array<CUdeviceptr, kParams> values_{};
+  std::array<void*, kParams> params_{};
+};
+
+CUresult launch(const Device& device, void** params) {
+  return cuLaunchKernel(device.function, 1, 1, 1, 1, 1, 1, 0, device.stream, params, nullptr);
+}
+
+bool set_up(Device* device) {
+  CUdevice ordinal = 0;
+  if (!ok(cuInit(0), "cuInit") || !ok(cuDeviceGet(&ordinal, 0), "cuDeviceGet") ||
+      !ok(cuDevicePrimaryCtxRetain(&device->context, ordinal), "cuDevicePrimaryCtxRetain") ||
+      !ok(cuCtxSetCurrent(device->context), "cuCtxSetCurrent")) {
+    return false;
+  }
+  using Layout = cudasim::ParamLayout<void*, void*, void*, void*, void*, void*, void*, void*>;
+  CUmodule module = nullptr;
+  if (!ok(static_cast<CUresult>(cudasimRegisterKernel("bench_launch", "null8", null_kernel,
+                                                      Layout::count, Layout::offsets.data(),
+                                                      Layout::sizes.data())),
+          "cudasimRegisterKernel") ||
+      !ok(cuModuleLoadData(&module, cudasimModuleImage("bench_launch")), "cuModuleLoadData") ||
+      !ok(cuModuleGetFunction(&device->function, module, "null8"), "cuModuleGetFunction") ||
+      !ok(cuStreamCreate(&device->stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate")) {
+    return false;
+  }
+  device->buffers.resize(kRegions);
+  for (CUdeviceptr& buffer : device->buffers) {
+    if (!ok(cuMemAlloc(&buffer, kRegionBytes), "cuMemAlloc")) return false;
+  }
+  // One launch over every buffer before measuring, so that under gpuswap
+  // each region has been made resident once and the benchmark measures the
+  // steady state, not first touches.
+  RotatingArgs args(device->buffers);
+  for (int i = 0; i < kRegions / kParams; ++i) {
+    if (!ok(launch(*device, args.next()), "cuLaunchKernel")) return false;
+  }
+  return ok(cuStreamSynchronize(device->stream), "cuStreamSynchronize");
+}
+
+void launch_batches(benchmark::State& state, const Device& device, bool count_sync) {
+  RotatingArgs args(device.buffers);
+  int in_batch = 0;
+  for (auto _ : state) {
+    if (launch(device, args.next()) != CUDA_SUCCESS) {
+      state.SkipWithError("cuLaunchKernel failed");
+      break;
+    }
+    if (++in_batch < kBatch) continue;
+    in_batch = 0;
+    if (!count_sync) state.PauseTiming();
+    if (cuStreamSynchronize(device.stream) != CUDA_SUCCESS) {
+      state.SkipWithError("cuStreamSynchronize failed");
+      break;
+    }
+    if (!count_sync) state.ResumeTiming();
+  }
+  if (cuStreamSynchronize(device.stream) != CUDA_SUCCESS) {
+    state.SkipWithError("cuStreamSynchronize failed");
+  }
+  state.counters["launches/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Device device;
+  if (!set_up(&device)) return 1;
+  benchmark::AddCustomContext(
+      "regions", std::to_string(kRegions) + " x " + std::to_string(kRegionBytes >> 20) + " MiB");
+  benchmark::AddCustomContext(
+      "launch",
+      std::to_string(kParams) + " pointer parameters, batches of " + std::to_string(kBatch));
+  benchmark::RegisterBenchmark(
+      "BM_LaunchEnqueue",
+      [&device](benchmark::State& state) { launch_batches(state, device, false); })
+      ->Iterations(kLaunches)
+      ->UseRealTime();
+  benchmark::RegisterBenchmark(
+      "BM_LaunchAndRun",
+      [&device](benchmark::State& state) { launch_batches(state, device, true); })
+      ->Iterations(kLaunches)
+      ->UseRealTime();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  for (CUdeviceptr buffer : device.buffers) {
+    if (!ok(cuMemFree(buffer), "cuMemFree")) return 1;
+  }
+  return ok(cuStreamDestroy(device.stream), "cuStreamDestroy") ? 0 : 1;
+}
