@@ -33,7 +33,11 @@ configure: deps
 build: configure
 	@cmake --build --preset $(PRESET) -j $(JOBS)
 
-demo: build
+# The demo needs the trainer, cudasim and the library, not the test suite.
+DEMO_TARGETS := train_cnn gpuswap gpuswap_cli
+
+demo: configure
+	@cmake --build --preset $(PRESET) -j $(JOBS) --target $(DEMO_TARGETS)
 	@examples/train_cnn/demo.sh $(BUILD_DIR)
 
 test: build
