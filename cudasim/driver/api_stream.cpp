@@ -200,29 +200,21 @@ CUDASIM_API CUresult cuLaunchHostFunc_ptsz(CUstream h, CUhostFn fn, void* user) 
   return api([&] { return host_func(h, fn, user, true); });
 }
 
-#define CUDASIM_STREAM_GETTER(name, T, expr)                      \
-  CUDASIM_API CUresult name(CUstream h, T* out) {                 \
-    return api([&] {                                              \
-      if (out == nullptr) return CUDA_ERROR_INVALID_VALUE;        \
-      return with_stream(h, false, [&](Context& ctx, Stream& s) { \
-        (void)ctx;                                                \
-        (void)s;                                                  \
-        *out = (expr);                                            \
-        return CUDA_SUCCESS;                                      \
-      });                                                         \
-    });                                                           \
-  }                                                               \
-  CUDASIM_API CUresult name##_ptsz(CUstream h, T* out) {          \
-    return api([&] {                                              \
-      if (out == nullptr) return CUDA_ERROR_INVALID_VALUE;        \
-      return with_stream(h, true, [&](Context& ctx, Stream& s) {  \
-        (void)ctx;                                                \
-        (void)s;                                                  \
-        *out = (expr);                                            \
-        return CUDA_SUCCESS;                                      \
-      });                                                         \
-    });                                                           \
+#define CUDASIM_STREAM_GETTER_PT(name, T, expr, pt)            \
+  CUDASIM_API CUresult name(CUstream h, T* out) {              \
+    return api([&] {                                           \
+      if (out == nullptr) return CUDA_ERROR_INVALID_VALUE;     \
+      return with_stream(h, pt, [&](Context& ctx, Stream& s) { \
+        (void)ctx;                                             \
+        (void)s;                                               \
+        *out = (expr);                                         \
+        return CUDA_SUCCESS;                                   \
+      });                                                      \
+    });                                                        \
   }
+#define CUDASIM_STREAM_GETTER(name, T, expr)     \
+  CUDASIM_STREAM_GETTER_PT(name, T, expr, false) \
+  CUDASIM_STREAM_GETTER_PT(name##_ptsz, T, expr, true)
 
 CUDASIM_STREAM_GETTER(cuStreamGetFlags, unsigned int, s.flags())
 CUDASIM_STREAM_GETTER(cuStreamGetPriority, int, s.priority())
