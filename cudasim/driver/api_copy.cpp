@@ -166,6 +166,16 @@ CUresult side_of(Driver* d, const CUmemorytype& type, const void* host, CUdevice
   }
 }
 
+// Both ends of a 2D/3D copy descriptor; the field names are shared by all of them.
+template <typename Desc>
+CUresult sides_of(Driver* d, const Desc& p, Side* src, Side* dst) {
+  if (CUresult rc = side_of(d, p.srcMemoryType, p.srcHost, p.srcDevice, p.srcArray, src);
+      rc != CUDA_SUCCESS) {
+    return rc;
+  }
+  return side_of(d, p.dstMemoryType, p.dstHost, p.dstDevice, p.dstArray, dst);
+}
+
 struct Box {
   size_t x, y, z, pitch, height;
 };
@@ -211,14 +221,7 @@ CUresult copy_2d(const CUDA_MEMCPY2D* p, CUstream h, bool pt, bool sync) {
   if (d == nullptr) return CUDA_ERROR_NOT_INITIALIZED;
   if (p == nullptr) return CUDA_ERROR_INVALID_VALUE;
   Side src, dst;
-  if (CUresult rc = side_of(d, p->srcMemoryType, p->srcHost, p->srcDevice, p->srcArray, &src);
-      rc != CUDA_SUCCESS) {
-    return rc;
-  }
-  if (CUresult rc = side_of(d, p->dstMemoryType, p->dstHost, p->dstDevice, p->dstArray, &dst);
-      rc != CUDA_SUCCESS) {
-    return rc;
-  }
+  if (CUresult rc = sides_of(d, *p, &src, &dst); rc != CUDA_SUCCESS) return rc;
   return copy_3d(src, Box{p->srcXInBytes, p->srcY, 0, p->srcPitch, 0}, dst,
                  Box{p->dstXInBytes, p->dstY, 0, p->dstPitch, 0}, p->WidthInBytes, p->Height, 1, h,
                  pt, sync);
@@ -230,14 +233,7 @@ CUresult copy_3d_desc(const Desc* p, CUstream h, bool pt, bool sync) {
   if (d == nullptr) return CUDA_ERROR_NOT_INITIALIZED;
   if (p == nullptr || p->srcLOD != 0 || p->dstLOD != 0) return CUDA_ERROR_INVALID_VALUE;
   Side src, dst;
-  if (CUresult rc = side_of(d, p->srcMemoryType, p->srcHost, p->srcDevice, p->srcArray, &src);
-      rc != CUDA_SUCCESS) {
-    return rc;
-  }
-  if (CUresult rc = side_of(d, p->dstMemoryType, p->dstHost, p->dstDevice, p->dstArray, &dst);
-      rc != CUDA_SUCCESS) {
-    return rc;
-  }
+  if (CUresult rc = sides_of(d, *p, &src, &dst); rc != CUDA_SUCCESS) return rc;
   return copy_3d(src, Box{p->srcXInBytes, p->srcY, p->srcZ, p->srcPitch, p->srcHeight}, dst,
                  Box{p->dstXInBytes, p->dstY, p->dstZ, p->dstPitch, p->dstHeight}, p->WidthInBytes,
                  p->Height, p->Depth, h, pt, sync);
