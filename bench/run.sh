@@ -17,6 +17,10 @@ if [ $# -ne 1 ]; then
 fi
 BUILD_DIR=$1
 
+if [ ! -d "$BUILD_DIR" ]; then
+  echo "bench: no build directory $BUILD_DIR; build first (make bench builds and runs)" >&2
+  exit 1
+fi
 BENCH_LAUNCH="$BUILD_DIR/bench/bench_launch"
 BENCH_DECODER="$BUILD_DIR/bench/bench_param_decoder"
 TRAINER="$BUILD_DIR/examples/train_cnn/train_cnn"
