@@ -40,17 +40,18 @@ cudaError_t check_configuration(int device, dim3 grid, dim3 block) {
   return cudaSuccess;
 }
 
+// The driver function registered for a host symbol, in the calling thread's context.
+cudaError_t bind_function(const void* func, Bound* bound, CUfunction* function) {
+  if (const cudaError_t e = bind(bound); e != cudaSuccess) return e;
+  return function_registry().function(*bound->api, bound->context, func, function);
+}
+
 cudaError_t launch(const void* func, dim3 grid, dim3 block, void** args, size_t shared_mem,
                    cudaStream_t stream) {
   if (func == nullptr) return cudaErrorInvalidDeviceFunction;
   Bound bound;
-  if (const cudaError_t e = bind(&bound); e != cudaSuccess) return e;
   CUfunction function = nullptr;
-  if (const cudaError_t e =
-          function_registry().function(*bound.api, bound.context, func, &function);
-      e != cudaSuccess) {
-    return e;
-  }
+  if (const cudaError_t e = bind_function(func, &bound, &function); e != cudaSuccess) return e;
   if (const cudaError_t e = check_configuration(bound.device, grid, block); e != cudaSuccess) {
     return e;
   }
@@ -63,13 +64,8 @@ cudaError_t function_attributes(cudaFuncAttributes* attr, const void* func) {
   if (attr == nullptr) return cudaErrorInvalidValue;
   if (func == nullptr) return cudaErrorInvalidDeviceFunction;
   Bound bound;
-  if (const cudaError_t e = bind(&bound); e != cudaSuccess) return e;
   CUfunction function = nullptr;
-  if (const cudaError_t e =
-          function_registry().function(*bound.api, bound.context, func, &function);
-      e != cudaSuccess) {
-    return e;
-  }
+  if (const cudaError_t e = bind_function(func, &bound, &function); e != cudaSuccess) return e;
   // A host-implemented kernel uses no registers, constant or local memory;
   // its limits are the device's.
   CUdevice device = 0;
@@ -129,10 +125,8 @@ CUDASIM_RUNTIME_EXPORT cudaError_t cudaGetFuncBySymbol(cudaFunction_t* functionP
     if (functionPtr == nullptr) return cudaErrorInvalidValue;
     if (symbolPtr == nullptr) return cudaErrorInvalidDeviceFunction;
     Bound bound;
-    if (const cudaError_t e = bind(&bound); e != cudaSuccess) return e;
     CUfunction function = nullptr;
-    const cudaError_t e =
-        function_registry().function(*bound.api, bound.context, symbolPtr, &function);
+    const cudaError_t e = bind_function(symbolPtr, &bound, &function);
     if (e == cudaSuccess) *functionPtr = function;
     return e;
   });
