@@ -26,6 +26,17 @@ inline CUresult library_context(const DriverApi& api, CUcontext* ctx) {
   return rc;
 }
 
+// Fills a library handle's api, context and kernels for the calling thread's
+// context; `kernels_for(api, ctx)` finds the library's kernels there. False
+// when any of them is missing.
+template <typename Handle, typename KernelsFor>
+bool bind_library_handle(Handle* h, KernelsFor kernels_for) {
+  h->api = driver_api();
+  if (h->api == nullptr || library_context(*h->api, &h->context) != CUDA_SUCCESS) return false;
+  h->kernels = kernels_for(*h->api, h->context);
+  return h->kernels != nullptr;
+}
+
 // A library's kernels as loaded into `ctx`: `load(api, &kernels)` runs once
 // per context (modules belong to a context) and its result is kept for the
 // life of the process, since handles may be used until exit. Null when

@@ -8,17 +8,11 @@
 
 CUDASIM_CUBLAS_EXPORT cublasStatus_t cublasCreate_v2(cublasHandle_t* handle) {
   if (handle == nullptr) return CUBLAS_STATUS_INVALID_VALUE;
-  const cudasim::DriverApi* api = cudasim::driver_api();
-  if (api == nullptr) return CUBLAS_STATUS_NOT_INITIALIZED;
-  CUcontext ctx = nullptr;
-  if (cudasim::library_context(*api, &ctx) != CUDA_SUCCESS) return CUBLAS_STATUS_NOT_INITIALIZED;
-  const cudasim::blas::GemmKernels* kernels = cudasim::blas::gemm_kernels(*api, ctx);
-  if (kernels == nullptr) return CUBLAS_STATUS_NOT_INITIALIZED;
-  auto* h = new (std::nothrow) cublasContext;
+  cublasContext bound;
+  if (!cudasim::bind_library_handle(&bound, cudasim::blas::gemm_kernels))
+    return CUBLAS_STATUS_NOT_INITIALIZED;
+  auto* h = new (std::nothrow) cublasContext(bound);
   if (h == nullptr) return CUBLAS_STATUS_ALLOC_FAILED;
-  h->api = api;
-  h->context = ctx;
-  h->kernels = kernels;
   *handle = h;
   return CUBLAS_STATUS_SUCCESS;
 }

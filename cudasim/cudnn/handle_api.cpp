@@ -17,17 +17,11 @@ CUDASIM_CUDNN_EXPORT size_t cudnnGetCudartVersion(void) {
 
 CUDASIM_CUDNN_EXPORT cudnnStatus_t cudnnCreate(cudnnHandle_t* handle) {
   if (handle == nullptr) return CUDNN_STATUS_BAD_PARAM;
-  const cudasim::DriverApi* api = cudasim::driver_api();
-  if (api == nullptr) return CUDNN_STATUS_NOT_INITIALIZED;
-  CUcontext ctx = nullptr;
-  if (cudasim::library_context(*api, &ctx) != CUDA_SUCCESS) return CUDNN_STATUS_NOT_INITIALIZED;
-  const cudasim::dnn::DnnKernels* kernels = cudasim::dnn::dnn_kernels(*api, ctx);
-  if (kernels == nullptr) return CUDNN_STATUS_NOT_INITIALIZED;
-  auto* h = new (std::nothrow) cudnnContext;
+  cudnnContext bound;
+  if (!cudasim::bind_library_handle(&bound, cudasim::dnn::dnn_kernels))
+    return CUDNN_STATUS_NOT_INITIALIZED;
+  auto* h = new (std::nothrow) cudnnContext(bound);
   if (h == nullptr) return CUDNN_STATUS_INTERNAL_ERROR_HOST_ALLOCATION_FAILED;
-  h->api = api;
-  h->context = ctx;
-  h->kernels = kernels;
   *handle = h;
   return CUDNN_STATUS_SUCCESS;
 }
