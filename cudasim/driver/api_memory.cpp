@@ -623,26 +623,23 @@ CUDASIM_API CUresult cuMemAllocFromPoolAsync_ptsz(CUdeviceptr* dptr, size_t byte
   });
 }
 
+// A device's default pool, or the one cuMemAllocAsync currently draws from.
+static CUresult device_pool(CUmemoryPool* out, CUdevice dev, bool current) {
+  Driver* d = nullptr;
+  if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
+  if (out == nullptr) return CUDA_ERROR_INVALID_VALUE;
+  if (d->device(dev) == nullptr) return CUDA_ERROR_INVALID_DEVICE;
+  const auto pool = current ? d->current_pool(dev) : d->default_pool(dev);
+  *out = reinterpret_cast<CUmemoryPool>(pool.get());
+  return CUDA_SUCCESS;
+}
+
 CUDASIM_API CUresult cuDeviceGetDefaultMemPool(CUmemoryPool* pool_out, CUdevice dev) {
-  return api([&] {
-    Driver* d = nullptr;
-    if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
-    if (pool_out == nullptr) return CUDA_ERROR_INVALID_VALUE;
-    if (d->device(dev) == nullptr) return CUDA_ERROR_INVALID_DEVICE;
-    *pool_out = reinterpret_cast<CUmemoryPool>(d->default_pool(dev).get());
-    return CUDA_SUCCESS;
-  });
+  return api([&] { return device_pool(pool_out, dev, false); });
 }
 
 CUDASIM_API CUresult cuDeviceGetMemPool(CUmemoryPool* pool, CUdevice dev) {
-  return api([&] {
-    Driver* d = nullptr;
-    if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
-    if (pool == nullptr) return CUDA_ERROR_INVALID_VALUE;
-    if (d->device(dev) == nullptr) return CUDA_ERROR_INVALID_DEVICE;
-    *pool = reinterpret_cast<CUmemoryPool>(d->current_pool(dev).get());
-    return CUDA_SUCCESS;
-  });
+  return api([&] { return device_pool(pool, dev, true); });
 }
 
 CUDASIM_API CUresult cuDeviceSetMemPool(CUdevice dev, CUmemoryPool pool) {
