@@ -23,13 +23,14 @@ if [ ! -d "$BUILD_DIR" ]; then
 fi
 BENCH_LAUNCH="$BUILD_DIR/bench/bench_launch"
 BENCH_DECODER="$BUILD_DIR/bench/bench_param_decoder"
+BENCH_COPY="$BUILD_DIR/bench/bench_copy"
 TRAINER="$BUILD_DIR/examples/train_cnn/train_cnn"
 GPUSWAP_LIB="$BUILD_DIR/interpose/libgpuswap.so"
 GPUSWAP_CLI="$BUILD_DIR/tools/gpuswap"
 CUDASIM_LIB="$BUILD_DIR/cudasim/lib"
 
 missing=""
-for file in "$BENCH_LAUNCH" "$BENCH_DECODER" "$TRAINER" "$GPUSWAP_LIB" "$GPUSWAP_CLI" \
+for file in "$BENCH_LAUNCH" "$BENCH_DECODER" "$BENCH_COPY" "$TRAINER" "$GPUSWAP_LIB" "$GPUSWAP_CLI" \
   "$CUDASIM_LIB/libcuda.so.1"; do
   [ -e "$file" ] || missing="$missing $file"
 done
@@ -213,6 +214,16 @@ for run in $(seq "$BIG_RUNS"); do
 done
 mv "$WORK/big.1.trace.jsonl" "$WORK/big.trace.jsonl"
 "$GPUSWAP_CLI" log summary --json "$WORK/big.trace.jsonl" >"$WORK/big.summary.json"
+# What cudasim itself delivers for a 6 MiB pinned copy, the trainer's largest region.
+"$BENCH_COPY" --benchmark_filter=/6291456/ --benchmark_repetitions=3 \
+  --benchmark_report_aggregates_only=true --benchmark_format=csv >"$WORK/copy.csv" 2>/dev/null
+copy_rate() {
+  awk -F, -v name="\"$1/" 'index($1, name) == 1 && index($1, "_median") { print $6 / 1e9; exit }' \
+    "$WORK/copy.csv"
+}
+cudasim_dtoh=$(copy_rate BM_CopyDtoH)
+cudasim_htod=$(copy_rate BM_CopyHtoD)
+cudasim_fresh=$(copy_rate BM_CopyHtoDFreshPages)
 
 big_shim=$(median <"$WORK/big_shim.rates")
 big_large=$(median <"$WORK/big_large.rates")
@@ -252,6 +263,10 @@ printf '%-34s %s\n' "bandwidth d->h (bytes/copy time)" \
   "$(calc "%.2f" "$evict_bytes / $evict_ns") GB/s = $(calc "%.0f" "$evict_bytes / $evict_ns * 1e9 / $link * 100")% of the link; median copy $(calc "%.2f" "$evict_median") GB/s = $(calc "%.0f" "$evict_median * 1e9 / $link * 100")%"
 printf '%-34s %s\n' "bandwidth h->d (bytes/copy time)" \
   "$(calc "%.2f" "$restore_bytes / $restore_ns") GB/s = $(calc "%.0f" "$restore_bytes / $restore_ns * 1e9 / $link * 100")% of the link; median copy $(calc "%.2f" "$restore_median") GB/s = $(calc "%.0f" "$restore_median * 1e9 / $link * 100")%"
+printf '%-34s %s\n' "cudasim's own 6 MiB copies" \
+  "d->h $(calc "%.2f" "$cudasim_dtoh") GB/s, h->d $(calc "%.2f" "$cudasim_htod") GB/s, h->d into fresh pages $(calc "%.2f" "$cudasim_fresh") GB/s"
+printf '%-34s %s\n' "gpuswap's median copy vs cudasim's" \
+  "d->h $(calc "%.0f" "$evict_median / $cudasim_dtoh * 100")%, h->d $(calc "%.0f" "$restore_median / $cudasim_htod * 100")% (of the fresh-page copy: $(calc "%.0f" "$restore_median / $cudasim_fresh * 100")%)"
 printf '%-34s %s\n' "link busy (copy time / run)" \
   "d->h $(calc "%.1f" "$evict_ns / $span_ns * 100")%, h->d $(calc "%.1f" "$restore_ns / $span_ns * 100")% of $(calc "%.2f" "$span_ns / 1e9") s"
 printf '%-34s %s\n' "stalls" "$stalls, $(calc "%.2f" "$stall_ns / 1e9") s = $(calc "%.0f" "$stall_ns / $span_ns * 100")% of the run"
