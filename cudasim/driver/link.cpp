@@ -33,12 +33,16 @@ void sleep_until_ns(std::int64_t t) {
 
 namespace {
 
+std::int64_t earliest_start(std::int64_t resume_at) {
+  return resume_at > 0 ? resume_at : monotonic_ns();
+}
+
 class PrivateClock final : public LinkClock {
  public:
-  std::int64_t book(Direction d, std::int64_t duration_ns) override {
+  std::int64_t book(Direction d, std::int64_t duration_ns, std::int64_t resume_at) override {
     std::lock_guard lock(mu_);
     std::int64_t& next = next_free_[static_cast<int>(d)];
-    next = std::max(next, monotonic_ns()) + duration_ns;
+    next = std::max(next, earliest_start(resume_at)) + duration_ns;
     return next;
   }
 
@@ -65,11 +69,11 @@ class SharedClock final : public LinkClock {
   explicit SharedClock(SharedLinkState* s) : s_(s) {}
   ~SharedClock() override { munmap(s_, sizeof *s_); }
 
-  std::int64_t book(Direction d, std::int64_t duration_ns) override {
+  std::int64_t book(Direction d, std::int64_t duration_ns, std::int64_t resume_at) override {
     int rc = pthread_mutex_lock(&s_->mutex);
     if (rc == EOWNERDEAD) pthread_mutex_consistent(&s_->mutex);
     std::int64_t& next = s_->next_free[static_cast<int>(d)];
-    next = std::max(next, monotonic_ns()) + duration_ns;
+    next = std::max(next, earliest_start(resume_at)) + duration_ns;
     const std::int64_t end = next;
     pthread_mutex_unlock(&s_->mutex);
     return end;
@@ -150,6 +154,7 @@ bool Link::transfer(Direction d, const std::vector<CopySegment>& segments,
   std::unique_lock engine(engine_[static_cast<int>(d)]);
   std::size_t seg = 0;
   std::size_t offset = 0;
+  std::int64_t previous_end = 0;
   while (seg < segments.size()) {
     // Gather up to one chunk of bytes, possibly across small segments (rows).
     struct Piece {
@@ -171,8 +176,9 @@ bool Link::transfer(Direction d, const std::vector<CopySegment>& segments,
         offset = 0;
       }
     }
-    const std::int64_t end =
-        clock_->book(d, static_cast<std::int64_t>(static_cast<double>(bytes) * ns_per_byte));
+    const std::int64_t end = clock_->book(
+        d, static_cast<std::int64_t>(static_cast<double>(bytes) * ns_per_byte), previous_end);
+    previous_end = end;
     std::uintptr_t addr = 0;
     const bool ok = guarded(
         [&] {

@@ -22,9 +22,13 @@ enum class Direction { kHostToDevice = 0, kDeviceToHost = 1 };
 class LinkClock {
  public:
   virtual ~LinkClock() = default;
-  // Books `duration_ns` of the direction starting no earlier than now and no
-  // earlier than the end of the previous booking; returns the booking's end.
-  virtual std::int64_t book(Direction d, std::int64_t duration_ns) = 0;
+  // Books `duration_ns` of the direction starting no earlier than the end of
+  // the previous booking, and no earlier than now unless `resume_at` is the
+  // end of the same transfer's previous chunk: then no earlier than that, so
+  // the wake-up delay of the copy's sleep is not charged to the link as if
+  // it had carried data (a long copy would otherwise run well below the
+  // bandwidth). Returns the booking's end.
+  virtual std::int64_t book(Direction d, std::int64_t duration_ns, std::int64_t resume_at) = 0;
 };
 
 std::unique_ptr<LinkClock> private_link_clock();
