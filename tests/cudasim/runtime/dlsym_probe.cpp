@@ -37,11 +37,19 @@ std::atomic<decltype(&cuGetProcAddress_v2)> g_real_get_proc{nullptr};
 std::atomic<decltype(&cuMemAlloc_v2)> g_real_mem_alloc{nullptr};
 std::atomic<decltype(&cuLaunchKernel)> g_real_launch{nullptr};
 
+// dlsym's own path calls no libc string functions: a sanitizer runtime looks
+// its real functions up with dlsym before its interceptors of those functions
+// work.
 void log_name(NameLog& log, const char* name) {
   if (name == nullptr) return;
   const int at = log.count.fetch_add(1);
   if (at >= kMaxNames) return;
-  std::strncpy(log.names[at], name, kNameLength - 1);
+  for (int i = 0; i < kNameLength - 1 && name[i] != '\0'; ++i) log.names[at][i] = name[i];
+}
+
+bool same_name(const char* a, const char* b) {
+  while (*a != '\0' && *a == *b) ++a, ++b;
+  return *a == *b;
 }
 
 DlsymFn real_dlsym() {
@@ -95,7 +103,7 @@ int copy_names(const NameLog& log, const char* const** names) {
 extern "C" __attribute__((visibility("default"))) void* dlsym(void* handle, const char* name) {
   log_name(g_dlsym_names, name);
   void* fn = real_dlsym()(handle, name);
-  if (fn != nullptr && std::strcmp(name, "cuGetProcAddress_v2") == 0) {
+  if (fn != nullptr && same_name(name, "cuGetProcAddress_v2")) {
     g_real_get_proc.store(reinterpret_cast<decltype(&cuGetProcAddress_v2)>(fn));
     return reinterpret_cast<void*>(&probe_get_proc);
   }
