@@ -73,8 +73,11 @@ if [ -f "$GPUSWAP_LIB" ]; then
   trap 'rm -f "$POLICY_FILE" "$POLICY_FILE.large" "$POLICY_FILE.swapped"' EXIT
   printf 'device_reserve: 0\n' >"$POLICY_FILE"
   echo "policy file: $(cat "$POLICY_FILE")"
-  GPUSWAP_CONFIG="$POLICY_FILE" GPUSWAP_LOG=info \
-    LD_PRELOAD="$(cd "$(dirname "$GPUSWAP_LIB")" && pwd)/$(basename "$GPUSWAP_LIB")" \
+  PRELOAD="$(cd "$(dirname "$GPUSWAP_LIB")" && pwd)/$(basename "$GPUSWAP_LIB")"
+  # A sanitizer build's library needs its sanitizer runtime first in LD_PRELOAD.
+  SANITIZER_RUNTIME=$(ldd "$PRELOAD" | awk '/lib[at]san\.so/ { print $3; exit }')
+  PRELOAD="${SANITIZER_RUNTIME:+$SANITIZER_RUNTIME:}$PRELOAD"
+  GPUSWAP_CONFIG="$POLICY_FILE" GPUSWAP_LOG=info LD_PRELOAD="$PRELOAD" \
     "$TRAINER" --batch "$BIG_BATCH" --steps "$STEPS" | tee "$POLICY_FILE.swapped"
   echo "-> With gpuswap, batch $BIG_BATCH trained on the same $DEVICE_MEMORY device."
   CUDASIM_DEVICE_MEMORY=256MiB "$TRAINER" --batch "$BIG_BATCH" --steps "$STEPS" >"$POLICY_FILE.large"
