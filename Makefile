@@ -6,7 +6,7 @@ PRESET ?= default
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 
-DEB_PACKAGES := cmake make g++ pkg-config libspdlog-dev libfmt-dev libyaml-cpp-dev \
+DEB_PACKAGES := cmake make g++ libspdlog-dev libfmt-dev libyaml-cpp-dev \
                 libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
 
 .PHONY: deps configure build demo test bench format clean
