@@ -1,7 +1,4 @@
-// The runtime's pieces on cudasim's libcuda.so.1, loaded with dlopen and
-// resolved with dlsym the way the interposer resolves the real driver. The
-// emulated device has 64 MiB (CUDASIM_DEVICE_MEMORY, set before the driver
-// starts; ctest runs each test in its own process).
+// The runtime's pieces on cudasim's libcuda.so.1 (cudasim_driver_fixture.h).
 #include <cuda.h>
 #include <dlfcn.h>
 #include <gtest/gtest.h>
@@ -13,6 +10,7 @@
 #include <vector>
 
 #include "cudasim/kernel.h"
+#include "cudasim_driver_fixture.h"
 #include "gpuswap/runtime/address_arena.h"
 #include "gpuswap/runtime/driver_param_source.h"
 #include "gpuswap/runtime/driver_table.h"
@@ -26,15 +24,6 @@ namespace {
 
 constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;
 constexpr std::uint64_t kChunk = PagePool::chunk_bytes();
-
-void* resolve_dlsym(const char* name, void* handle) {
-  return dlsym(handle, name);
-}
-
-template <typename Fn>
-Fn symbol(void* handle, const char* name) {
-  return reinterpret_cast<Fn>(dlsym(handle, name));
-}
 
 // Adds 1 to n uint32 values: kernel(uint32_t* data, uint32_t n).
 void add_one(const cudasimLaunch*, void** args) {
@@ -50,20 +39,10 @@ struct Pair {
 };
 void touch_pair(const cudasimLaunch*, void**) {}
 
-class RuntimeOnCudasim : public ::testing::Test {
+class RuntimeOnCudasim : public CudasimDriverFixture {
  protected:
   void SetUp() override {
-    setenv("CUDASIM_DEVICE_MEMORY", "64MiB", 1);
-    lib_ = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
-    ASSERT_NE(lib_, nullptr) << dlerror();
-    const DriverTableLoad load = load_driver_table(driver_, &resolve_dlsym, lib_);
-    ASSERT_TRUE(load.status.is_ok()) << (load.first_missing ? load.first_missing : "");
-    ASSERT_EQ(symbol<decltype(&cuInit)>(lib_, "cuInit")(0), CUDA_SUCCESS);
-    ASSERT_EQ(symbol<decltype(&cuDeviceGet)>(lib_, "cuDeviceGet")(&device_, 0), CUDA_SUCCESS);
-    ASSERT_EQ(symbol<decltype(&cuDevicePrimaryCtxRetain)>(lib_, "cuDevicePrimaryCtxRetain")(
-                  &context_, device_),
-              CUDA_SUCCESS);
-    ASSERT_EQ(driver_.cuCtxSetCurrent(context_), CUDA_SUCCESS);
+    ASSERT_NO_FATAL_FAILURE(CudasimDriverFixture::SetUp());
     ASSERT_EQ(driver_.cuStreamCreate(&stream_, CU_STREAM_NON_BLOCKING), CUDA_SUCCESS);
   }
 
@@ -71,24 +50,6 @@ class RuntimeOnCudasim : public ::testing::Test {
     if (stream_ != nullptr) {
       EXPECT_EQ(driver_.cuStreamDestroy(stream_), CUDA_SUCCESS);
     }
-    // The library stays loaded: cudasim's worker threads live until exit.
-  }
-
-  CUfunction load_kernel(const char* module, const char* name, cudasimKernelFn fn, unsigned nparams,
-                         const std::size_t* offsets, const std::size_t* sizes) {
-    auto register_kernel = symbol<cudasimRegisterKernel_t>(lib_, "cudasimRegisterKernel");
-    auto image = symbol<cudasimModuleImage_t>(lib_, "cudasimModuleImage");
-    EXPECT_NE(register_kernel, nullptr);
-    EXPECT_NE(image, nullptr);
-    EXPECT_EQ(register_kernel(module, name, fn, nparams, offsets, sizes), CUDA_SUCCESS);
-    CUmodule mod = nullptr;
-    CUfunction function = nullptr;
-    EXPECT_EQ(symbol<decltype(&cuModuleLoadData)>(lib_, "cuModuleLoadData")(&mod, image(module)),
-              CUDA_SUCCESS);
-    EXPECT_EQ(
-        symbol<decltype(&cuModuleGetFunction)>(lib_, "cuModuleGetFunction")(&function, mod, name),
-        CUDA_SUCCESS);
-    return function;
   }
 
   void copy_in(CUdeviceptr to, const void* from, std::size_t bytes) {
@@ -100,10 +61,6 @@ class RuntimeOnCudasim : public ::testing::Test {
     ASSERT_EQ(driver_.cuStreamSynchronize(stream_), CUDA_SUCCESS);
   }
 
-  void* lib_ = nullptr;
-  DriverTable driver_;
-  CUdevice device_ = 0;
-  CUcontext context_ = nullptr;
   CUstream stream_ = nullptr;
 };
 

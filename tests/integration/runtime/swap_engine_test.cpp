@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "cudasim/kernel.h"
+#include "cudasim_driver_fixture.h"
 #include "gpuswap/config/config.h"
 #include "gpuswap/policy/policy.h"
 #include "gpuswap/runtime/driver_table.h"
@@ -32,15 +33,6 @@ namespace {
 
 constexpr std::uint64_t kMiB = std::uint64_t{1} << 20;
 constexpr std::uint64_t kBudget = 16 * kMiB;
-
-void* resolve_dlsym(const char* name, void* handle) {
-  return dlsym(handle, name);
-}
-
-template <typename Fn>
-Fn symbol(void* handle, const char* name) {
-  return reinterpret_cast<Fn>(dlsym(handle, name));
-}
 
 std::uint32_t pattern(std::uint32_t seed, std::uint32_t i) {
   std::uint32_t x = seed * 0x9E3779B1u ^ (i + 0x7F4A7C15u);
@@ -81,21 +73,10 @@ struct Buffer {
   std::uint32_t words() const { return static_cast<std::uint32_t>(shadow.size()); }
 };
 
-class SwapEngine : public ::testing::Test {
+class SwapEngine : public CudasimDriverFixture {
  protected:
   void SetUp() override {
-    setenv("CUDASIM_DEVICE_MEMORY", "64MiB", 1);
-    lib_ = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
-    ASSERT_NE(lib_, nullptr) << dlerror();
-    const DriverTableLoad load = load_driver_table(driver_, &resolve_dlsym, lib_);
-    ASSERT_TRUE(load.status.is_ok()) << (load.first_missing ? load.first_missing : "");
-    ASSERT_EQ(symbol<decltype(&cuInit)>(lib_, "cuInit")(0), CUDA_SUCCESS);
-    CUdevice device = 0;
-    ASSERT_EQ(symbol<decltype(&cuDeviceGet)>(lib_, "cuDeviceGet")(&device, 0), CUDA_SUCCESS);
-    ASSERT_EQ(symbol<decltype(&cuDevicePrimaryCtxRetain)>(lib_, "cuDevicePrimaryCtxRetain")(
-                  &context_, device),
-              CUDA_SUCCESS);
-    ASSERT_EQ(driver_.cuCtxSetCurrent(context_), CUDA_SUCCESS);
+    ASSERT_NO_FATAL_FAILURE(CudasimDriverFixture::SetUp());
     launch_ = symbol<decltype(&cuLaunchKernel)>(lib_, "cuLaunchKernel");
     host_func_ = symbol<decltype(&cuLaunchHostFunc)>(lib_, "cuLaunchHostFunc");
     ASSERT_NE(launch_, nullptr);
@@ -111,7 +92,6 @@ class SwapEngine : public ::testing::Test {
     if (stream_ != nullptr) {
       EXPECT_EQ(driver_.cuStreamDestroy(stream_), CUDA_SUCCESS);
     }
-    // The library stays loaded: cudasim's worker threads live until exit.
   }
 
   config::Config tight_config() const {
@@ -133,17 +113,7 @@ class SwapEngine : public ::testing::Test {
                          bool two_pointers) {
     const std::size_t offsets[3] = {0, 8, two_pointers ? std::size_t{16} : std::size_t{12}};
     const std::size_t sizes[3] = {8, two_pointers ? std::size_t{8} : std::size_t{4}, 4};
-    auto register_kernel = symbol<cudasimRegisterKernel_t>(lib_, "cudasimRegisterKernel");
-    auto image = symbol<cudasimModuleImage_t>(lib_, "cudasimModuleImage");
-    EXPECT_EQ(register_kernel(module, name, fn, 3, offsets, sizes), CUDA_SUCCESS);
-    CUmodule mod = nullptr;
-    CUfunction function = nullptr;
-    EXPECT_EQ(symbol<decltype(&cuModuleLoadData)>(lib_, "cuModuleLoadData")(&mod, image(module)),
-              CUDA_SUCCESS);
-    EXPECT_EQ(
-        symbol<decltype(&cuModuleGetFunction)>(lib_, "cuModuleGetFunction")(&function, mod, name),
-        CUDA_SUCCESS);
-    return function;
+    return CudasimDriverFixture::load_kernel(module, name, fn, 3, offsets, sizes);
   }
 
   // What a launch hook does: decode, prepare, issue, unpin.
@@ -219,9 +189,6 @@ class SwapEngine : public ::testing::Test {
     ASSERT_TRUE(device == buffer.shadow) << "contents of " << std::hex << buffer.dptr << " differ";
   }
 
-  void* lib_ = nullptr;
-  DriverTable driver_;
-  CUcontext context_ = nullptr;
   CUstream stream_ = nullptr;
   decltype(&cuLaunchKernel) launch_ = nullptr;
   decltype(&cuLaunchHostFunc) host_func_ = nullptr;
