@@ -1,7 +1,8 @@
-// CUDA graphs built node by node (no stream capture yet).
+// CUDA graphs built node by node (stream capture is in api_stream.cpp).
 #include <cstring>
 
 #include "api_common.h"
+#include "copy.h"
 #include "fill.h"
 #include "graph.h"
 
@@ -161,6 +162,47 @@ CUDASIM_API CUresult cuGraphAddMemsetNode(CUgraphNode* ph, CUgraph hg, const CUg
     node->type = CU_GRAPH_NODE_TYPE_MEMSET;
     node->memset = *p;
     return g->add(std::move(node), deps, n, ph);
+  });
+}
+
+CUDASIM_API CUresult cuGraphMemsetNodeGetParams(CUgraphNode h, CUDA_MEMSET_NODE_PARAMS* p) {
+  return api([&] {
+    Driver* d = nullptr;
+    if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
+    GraphNode* n = find_node(d, h);
+    if (n == nullptr || p == nullptr || n->type != CU_GRAPH_NODE_TYPE_MEMSET)
+      return CUDA_ERROR_INVALID_VALUE;
+    *p = n->memset;
+    return CUDA_SUCCESS;
+  });
+}
+
+CUDASIM_API CUresult cuGraphAddMemcpyNode(CUgraphNode* ph, CUgraph hg, const CUgraphNode* deps,
+                                          size_t n, const CUDA_MEMCPY3D* p, CUcontext ctx) {
+  return api([&] {
+    Driver* d = nullptr;
+    std::shared_ptr<Graph> g;
+    if (CUresult rc = find_graph(hg, &d, &g); rc != CUDA_SUCCESS) return rc;
+    if (p == nullptr || (ctx != nullptr && d->context(ctx) == nullptr))
+      return CUDA_ERROR_INVALID_VALUE;
+    CopyPlan probe;  // validates the parameters now, as CUDA does
+    if (CUresult rc = plan_copy(*d, *p, &probe); rc != CUDA_SUCCESS) return rc;
+    auto node = std::make_unique<GraphNode>();
+    node->type = CU_GRAPH_NODE_TYPE_MEMCPY;
+    node->memcpy = *p;
+    return g->add(std::move(node), deps, n, ph);
+  });
+}
+
+CUDASIM_API CUresult cuGraphMemcpyNodeGetParams(CUgraphNode h, CUDA_MEMCPY3D* p) {
+  return api([&] {
+    Driver* d = nullptr;
+    if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
+    GraphNode* n = find_node(d, h);
+    if (n == nullptr || p == nullptr || n->type != CU_GRAPH_NODE_TYPE_MEMCPY)
+      return CUDA_ERROR_INVALID_VALUE;
+    *p = n->memcpy;
+    return CUDA_SUCCESS;
   });
 }
 

@@ -212,6 +212,9 @@
   X("cuGraphKernelNodeGetParams", 10000, cuGraphKernelNodeGetParams, cuGraphKernelNodeGetParams) \
   X("cuGraphKernelNodeGetParams", 12000, cuGraphKernelNodeGetParams_v2, cuGraphKernelNodeGetParams_v2) \
   X("cuGraphAddMemsetNode", 10000, cuGraphAddMemsetNode, cuGraphAddMemsetNode)                   \
+  X("cuGraphMemsetNodeGetParams", 10000, cuGraphMemsetNodeGetParams, cuGraphMemsetNodeGetParams) \
+  X("cuGraphAddMemcpyNode", 10000, cuGraphAddMemcpyNode, cuGraphAddMemcpyNode)                   \
+  X("cuGraphMemcpyNodeGetParams", 10000, cuGraphMemcpyNodeGetParams, cuGraphMemcpyNodeGetParams) \
   X("cuGraphAddHostNode", 10000, cuGraphAddHostNode, cuGraphAddHostNode)                         \
   X("cuGraphAddEmptyNode", 10000, cuGraphAddEmptyNode, cuGraphAddEmptyNode)                      \
   X("cuGraphGetNodes", 10000, cuGraphGetNodes, cuGraphGetNodes)                                  \

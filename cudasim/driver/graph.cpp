@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "context.h"
+#include "copy.h"
 #include "driver.h"
 #include "fill.h"
 
@@ -63,6 +64,13 @@ CUresult GraphExec::launch(Driver& d, Context& ctx, const std::shared_ptr<Stream
           return rc;
         }
         break;
+      case CU_GRAPH_NODE_TYPE_MEMCPY: {
+        CopyPlan plan;
+        if (CUresult rc = plan_copy(d, n.memcpy, &plan); rc != CUDA_SUCCESS) return rc;
+        if (plan.segments.empty()) continue;
+        op = make_copy_op(d, ctx, std::move(plan));
+        break;
+      }
       case CU_GRAPH_NODE_TYPE_HOST:
         op.label = "host function";
         op.host = [fn = n.host.fn, user = n.host.userData](CUresult status) {

@@ -1,5 +1,5 @@
-// CUDA graphs, explicitly built: kernel, memset, host and empty nodes with
-// their dependencies. An instantiated graph is a snapshot of its nodes; a
+// CUDA graphs, explicitly built or captured: kernel, memcpy, memset, host and
+// empty nodes with their dependencies. An instantiated graph is a snapshot of its nodes; a
 // launch enqueues them on the stream in an order where each node follows its
 // dependencies (stream order then gives every dependency edge).
 #pragma once
@@ -27,9 +27,12 @@ struct GraphNode {
   cudasimLaunch dims{};
   std::shared_ptr<ParamBlock> params;
   CUDA_MEMSET_NODE_PARAMS memset{};
+  // Checked when the node is added, and again at each launch (the memory it
+  // names may have been unmapped or freed since).
+  CUDA_MEMCPY3D memcpy{};
   CUDA_HOST_NODE_PARAMS host{};
-  // Work captured from a stream (copies, memsets, host functions, ...): run
-  // as it was issued.
+  // Other work captured from a stream (host functions, stream-ordered
+  // frees, ...): run as it was issued.
   std::shared_ptr<const Op> op;
 };
 
