@@ -1,5 +1,6 @@
 #include "driver_calls.h"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <unordered_map>
@@ -163,9 +164,9 @@ CUresult pointer_attributes_call(runtime::Runtime& rt, decltype(&::cuPointerGetA
 
 namespace {
 
-// Executable graph -> the base addresses of the regions its kernel nodes
-// referenced at instantiation. Bases, not Region pointers: a region freed
-// meanwhile is simply not found at launch.
+// Executable graph -> the base addresses of the regions its kernel, memset
+// and memcpy nodes referenced at instantiation. Bases, not Region pointers: a
+// region freed meanwhile is simply not found at launch.
 struct GraphTable {
   std::mutex mu;
   std::unordered_map<CUgraphExec, std::vector<CUdeviceptr>> regions;
@@ -181,6 +182,60 @@ Fn real_driver(const char* name) {
   return reinterpret_cast<Fn>(real::driver_symbol(name));
 }
 
+// The base of every region that a byte of [first, first + bytes) falls in.
+// The walk visits each region once and each granule outside regions once,
+// and never leaves the arena.
+void add_range(runtime::Runtime& rt, CUdeviceptr first, std::uint64_t bytes,
+               std::vector<CUdeviceptr>* bases) {
+  if (bytes == 0) return;
+  const runtime::PageMap& map = rt.page_map();
+  const CUdeviceptr arena_end = map.base() + map.bytes();
+  CUdeviceptr last = first + (bytes - 1);
+  if (last < first) last = ~CUdeviceptr{0};  // wrapped: clip to the address space
+  CUdeviceptr at = std::max<CUdeviceptr>(first, map.base());
+  if (last >= arena_end) last = arena_end - 1;
+  while (at <= last && at < arena_end) {
+    const runtime::Region* region = rt.region_at(at);
+    const CUdeviceptr next = region != nullptr
+                                 ? region->base() + region->size()
+                                 : (at & ~(runtime::kGranuleBytes - 1)) + runtime::kGranuleBytes;
+    if (region != nullptr) bases->push_back(region->base());
+    if (next <= at) break;
+    at = next;
+  }
+}
+
+// Memset node: `height` rows of width * elementSize bytes, `pitch` apart.
+void add_memset(runtime::Runtime& rt, const CUDA_MEMSET_NODE_PARAMS& p,
+                std::vector<CUdeviceptr>* bases) {
+  if (p.width == 0 || p.height == 0) return;
+  const std::uint64_t row = std::uint64_t{p.width} * p.elementSize;
+  add_range(rt, p.dst, (p.height - 1) * std::uint64_t{p.pitch} + row, bases);
+}
+
+// One device side of a memcpy node: from its first byte to its last, over
+// every row and slice (host and array sides hold no regions).
+void add_copy_side(runtime::Runtime& rt, const CUDA_MEMCPY3D& p, CUmemorytype type,
+                   CUdeviceptr device, std::size_t x, std::size_t y, std::size_t z,
+                   std::size_t pitch, std::size_t height, std::vector<CUdeviceptr>* bases) {
+  if (type != CU_MEMORYTYPE_DEVICE && type != CU_MEMORYTYPE_UNIFIED) return;
+  if (p.WidthInBytes == 0 || p.Height == 0 || p.Depth == 0) return;
+  // A pitch or slice height left 0 means the copy's own width or height.
+  const std::uint64_t row_pitch = pitch != 0 ? pitch : p.WidthInBytes;
+  const std::uint64_t slice_rows = height != 0 ? height : p.Height;
+  const CUdeviceptr first = device + (z * slice_rows + y) * row_pitch + x;
+  const std::uint64_t extent =
+      ((p.Depth - 1) * slice_rows + (p.Height - 1)) * row_pitch + p.WidthInBytes;
+  add_range(rt, first, extent, bases);
+}
+
+void add_memcpy(runtime::Runtime& rt, const CUDA_MEMCPY3D& p, std::vector<CUdeviceptr>* bases) {
+  add_copy_side(rt, p, p.srcMemoryType, p.srcDevice, p.srcXInBytes, p.srcY, p.srcZ, p.srcPitch,
+                p.srcHeight, bases);
+  add_copy_side(rt, p, p.dstMemoryType, p.dstDevice, p.dstXInBytes, p.dstY, p.dstZ, p.dstPitch,
+                p.dstHeight, bases);
+}
+
 }  // namespace
 
 void record_graph(runtime::Runtime& rt, CUgraphExec exec, CUgraph graph) noexcept {
@@ -188,6 +243,11 @@ void record_graph(runtime::Runtime& rt, CUgraphExec exec, CUgraph graph) noexcep
   const auto node_type = real_driver<decltype(&::cuGraphNodeGetType)>("cuGraphNodeGetType");
   const auto kernel_params =
       real_driver<decltype(&::cuGraphKernelNodeGetParams)>("cuGraphKernelNodeGetParams_v2");
+  // Optional: without them, such nodes count as unknown below.
+  const auto memset_params =
+      real_driver<decltype(&::cuGraphMemsetNodeGetParams)>("cuGraphMemsetNodeGetParams");
+  const auto memcpy_params =
+      real_driver<decltype(&::cuGraphMemcpyNodeGetParams)>("cuGraphMemcpyNodeGetParams");
   if (get_nodes == nullptr || node_type == nullptr || kernel_params == nullptr) return;
   try {
     std::size_t count = 0;
@@ -201,6 +261,20 @@ void record_graph(runtime::Runtime& rt, CUgraphExec exec, CUgraph graph) noexcep
       CUgraphNodeType type{};
       if (node_type(node, &type) != CUDA_SUCCESS) continue;
       if (type == CU_GRAPH_NODE_TYPE_EMPTY || type == CU_GRAPH_NODE_TYPE_HOST) continue;
+      if (type == CU_GRAPH_NODE_TYPE_MEMSET && memset_params != nullptr) {
+        CUDA_MEMSET_NODE_PARAMS params{};
+        if (memset_params(node, &params) == CUDA_SUCCESS) {
+          add_memset(rt, params, &bases);
+          continue;
+        }
+      }
+      if (type == CU_GRAPH_NODE_TYPE_MEMCPY && memcpy_params != nullptr) {
+        CUDA_MEMCPY3D params{};
+        if (memcpy_params(node, &params) == CUDA_SUCCESS) {
+          add_memcpy(rt, params, &bases);
+          continue;
+        }
+      }
       CUDA_KERNEL_NODE_PARAMS params{};
       if (type != CU_GRAPH_NODE_TYPE_KERNEL || kernel_params(node, &params) != CUDA_SUCCESS ||
           !rt.decode_launch(params.func, runtime::FunctionKind::kFunction, params.kernelParams,
@@ -212,9 +286,12 @@ void record_graph(runtime::Runtime& rt, CUgraphExec exec, CUgraph graph) noexcep
     }
     if (unknown_nodes) {
       log::warn(kInterpose,
-                "a graph has nodes other than kernels, host functions and empty nodes; what "
-                "they touch is not made resident (pin it in the policy file)");
+                "a graph has nodes other than kernels, memsets, memcpys, host functions and "
+                "empty nodes; what they touch is not made resident (pin it in the policy file)");
     }
+    // Each region once: a launch pins it once, whatever number of nodes use it.
+    std::sort(bases.begin(), bases.end());
+    bases.erase(std::unique(bases.begin(), bases.end()), bases.end());
     GraphTable& table = graph_table();
     std::lock_guard lock(table.mu);
     table.regions[exec] = std::move(bases);

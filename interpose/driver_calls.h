@@ -45,9 +45,10 @@ CUresult pointer_attribute_call(runtime::Runtime& rt, decltype(&::cuPointerGetAt
 CUresult pointer_attributes_call(runtime::Runtime& rt, decltype(&::cuPointerGetAttributes) real,
                                  unsigned count, CUpointer_attribute* attributes, void** data,
                                  CUdeviceptr pointer) noexcept;
-// Graphs: the regions a graph's kernel nodes reference are read off the
-// graph when it is instantiated (record_graph) and made resident at each
-// launch of the executable graph (prepare_graph).
+// Graphs: the regions a graph's kernel nodes reference, and those any byte of
+// its memset and memcpy nodes' device ranges falls in, are read off the graph
+// when it is instantiated (record_graph) and made resident, in write mode, at
+// each launch of the executable graph (prepare_graph).
 void record_graph(runtime::Runtime& rt, CUgraphExec exec, CUgraph graph) noexcept;
 void forget_graph(CUgraphExec exec) noexcept;
 CUresult prepare_graph(runtime::Runtime& rt, CUgraphExec exec, CUstream stream,

@@ -1,0 +1,228 @@
+// A driver-API program whose CUDA graphs copy and fill device buffers that,
+// together, need more memory than the emulated card has. Each graph has a
+// kernel node, a memset node and memcpy nodes (device to device with pitched
+// rows, host to device, device to host), each on buffers of its own, so only
+// the memset and memcpy nodes reach most of them. Between launches every
+// other buffer is touched, which (under gpuswap on a small card) evicts the
+// graph's buffers; the launch must bring them back.
+//
+// Prints one hash per buffer and per host result, so a run under gpuswap can
+// be compared byte for byte with a run on a card large enough. Exit 0: ran;
+// 1: a CUDA call failed.
+#include <cuda.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include "cudasim/kernel.h"
+
+namespace {
+
+// mix(uint32_t* data, uint32_t n, uint32_t k): data[i] = data[i] * 5 + k ^ i
+void mix(const cudasimLaunch*, void** args) {
+  auto* data = cudasim::arg<std::uint32_t*>(args, 0);
+  const auto n = cudasim::arg<std::uint32_t>(args, 1);
+  const auto k = cudasim::arg<std::uint32_t>(args, 2);
+  for (std::uint32_t i = 0; i < n; ++i) data[i] = (data[i] * 5 + k) ^ i;
+}
+
+bool ok(CUresult status, const char* what) {
+  if (status == CUDA_SUCCESS) return true;
+  std::printf("%s failed: %d\n", what, static_cast<int>(status));
+  return false;
+}
+
+std::uint64_t fnv1a(const void* data, std::size_t bytes) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  std::uint64_t h = 1469598103934665603ull;
+  for (std::size_t i = 0; i < bytes; ++i) h = (h ^ p[i]) * 1099511628211ull;
+  return h;
+}
+
+// 3 MiB + 4 KiB: two granules each, viewed as rows of kPitch bytes.
+constexpr std::size_t kBytes = (3u << 20) + 4096;
+constexpr std::size_t kPitch = 4096;
+constexpr std::size_t kRows = kBytes / kPitch;
+constexpr std::uint32_t kWords = kBytes / sizeof(std::uint32_t);
+
+// The buffers one graph works on; none is shared with another node.
+struct GraphBuffers {
+  CUdeviceptr kernel;         // mixed by the kernel node
+  CUdeviceptr fill;           // memset node (2D: the first half of every row)
+  CUdeviceptr copy_from;      // memcpy node: pitched rows ...
+  CUdeviceptr copy_to;        // ... into these, packed
+  CUdeviceptr upload_to;      // memcpy node from pinned host memory
+  CUdeviceptr download_from;  // memcpy node to pinned host memory
+};
+
+constexpr int kPerGraph = 6;
+
+bool add_graph(CUfunction function, const GraphBuffers& b, std::uint32_t k, void* upload_src,
+               void* download_dst, CUcontext context, CUgraphExec* exec) {
+  CUgraph graph = nullptr;
+  if (!ok(cuGraphCreate(&graph, 0), "cuGraphCreate")) return false;
+  CUgraphNode kernel = nullptr, fill = nullptr, copy = nullptr, upload = nullptr,
+              download = nullptr;
+  CUdeviceptr data = b.kernel;
+  std::uint32_t n = kWords;
+  void* params[] = {&data, &n, &k};
+  CUDA_KERNEL_NODE_PARAMS kp{};
+  kp.func = function;
+  kp.gridDimX = kp.gridDimY = kp.gridDimZ = 1;
+  kp.blockDimX = kp.blockDimY = kp.blockDimZ = 1;
+  kp.kernelParams = params;
+  if (!ok(cuGraphAddKernelNode(&kernel, graph, nullptr, 0, &kp), "cuGraphAddKernelNode")) {
+    return false;
+  }
+
+  CUDA_MEMSET_NODE_PARAMS ms{};
+  ms.dst = b.fill;
+  ms.pitch = kPitch;
+  ms.value = 0xa5a50000u + k;
+  ms.elementSize = 4;
+  ms.width = kPitch / 2 / 4;
+  ms.height = kRows;
+  if (!ok(cuGraphAddMemsetNode(&fill, graph, &kernel, 1, &ms, context), "cuGraphAddMemsetNode")) {
+    return false;
+  }
+
+  // Every other row of copy_from (pitch 2 * kPitch, 3/4 of a row wide) into
+  // copy_to packed, in two slices.
+  CUDA_MEMCPY3D rows{};
+  rows.srcMemoryType = CU_MEMORYTYPE_DEVICE;
+  rows.srcDevice = b.copy_from;
+  rows.srcXInBytes = 256;
+  rows.srcPitch = 2 * kPitch;
+  rows.srcHeight = kRows / 4;
+  rows.dstMemoryType = CU_MEMORYTYPE_DEVICE;
+  rows.dstDevice = b.copy_to;
+  rows.WidthInBytes = kPitch * 3 / 4;
+  rows.Height = kRows / 4;
+  rows.Depth = 2;
+  if (!ok(cuGraphAddMemcpyNode(&copy, graph, &fill, 1, &rows, context), "cuGraphAddMemcpyNode")) {
+    return false;
+  }
+
+  CUDA_MEMCPY3D up{};
+  up.srcMemoryType = CU_MEMORYTYPE_HOST;
+  up.srcHost = upload_src;
+  up.dstMemoryType = CU_MEMORYTYPE_DEVICE;
+  up.dstDevice = b.upload_to;
+  up.WidthInBytes = kBytes;
+  up.Height = 1;
+  up.Depth = 1;
+  if (!ok(cuGraphAddMemcpyNode(&upload, graph, &copy, 1, &up, context), "cuGraphAddMemcpyNode")) {
+    return false;
+  }
+
+  CUDA_MEMCPY3D down{};
+  down.srcMemoryType = CU_MEMORYTYPE_DEVICE;
+  down.srcDevice = b.download_from;
+  down.dstMemoryType = CU_MEMORYTYPE_HOST;
+  down.dstHost = download_dst;
+  down.WidthInBytes = kBytes;
+  down.Height = 1;
+  down.Depth = 1;
+  if (!ok(cuGraphAddMemcpyNode(&download, graph, &upload, 1, &down, context),
+          "cuGraphAddMemcpyNode")) {
+    return false;
+  }
+  return ok(cuGraphInstantiate(exec, graph, 0), "cuGraphInstantiate") &&
+         ok(cuGraphDestroy(graph), "cuGraphDestroy");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int graphs = argc > 1 ? std::atoi(argv[1]) : 3;
+  const int launches = argc > 2 ? std::atoi(argv[2]) : 3;
+  const int buffers = graphs * kPerGraph;
+
+  CUdevice device = 0;
+  CUcontext context = nullptr;
+  if (!ok(cuInit(0), "cuInit") || !ok(cuDeviceGet(&device, 0), "cuDeviceGet") ||
+      !ok(cuDevicePrimaryCtxRetain(&context, device), "cuDevicePrimaryCtxRetain") ||
+      !ok(cuCtxSetCurrent(context), "cuCtxSetCurrent")) {
+    return 1;
+  }
+  using Layout = cudasim::ParamLayout<std::uint32_t*, std::uint32_t, std::uint32_t>;
+  CUmodule module = nullptr;
+  CUfunction function = nullptr;
+  if (cudasimRegisterKernel("graph_copy_program", "mix", mix, Layout::count, Layout::offsets.data(),
+                            Layout::sizes.data()) != CUDA_SUCCESS ||
+      !ok(cuModuleLoadData(&module, cudasimModuleImage("graph_copy_program")),
+          "cuModuleLoadData") ||
+      !ok(cuModuleGetFunction(&function, module, "mix"), "cuModuleGetFunction")) {
+    return 1;
+  }
+  CUstream stream = nullptr;
+  if (!ok(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate")) return 1;
+
+  std::vector<CUdeviceptr> device_buffers(static_cast<std::size_t>(buffers));
+  std::vector<std::uint32_t> initial(kWords);
+  for (int b = 0; b < buffers; ++b) {
+    if (!ok(cuMemAlloc(&device_buffers[b], kBytes), "cuMemAlloc")) return 1;
+    for (std::uint32_t i = 0; i < kWords; ++i) initial[i] = i * 2654435761u + 977u * b;
+    if (!ok(cuMemcpyHtoD(device_buffers[b], initial.data(), kBytes), "cuMemcpyHtoD")) return 1;
+  }
+  std::vector<void*> uploads(static_cast<std::size_t>(graphs));
+  std::vector<void*> downloads(static_cast<std::size_t>(graphs));
+  std::vector<CUgraphExec> execs(static_cast<std::size_t>(graphs));
+  for (int g = 0; g < graphs; ++g) {
+    if (!ok(cuMemAllocHost(&uploads[g], kBytes), "cuMemAllocHost") ||
+        !ok(cuMemAllocHost(&downloads[g], kBytes), "cuMemAllocHost")) {
+      return 1;
+    }
+    const CUdeviceptr* at = &device_buffers[static_cast<std::size_t>(g) * kPerGraph];
+    const GraphBuffers b{at[0], at[1], at[2], at[3], at[4], at[5]};
+    if (!add_graph(function, b, static_cast<std::uint32_t>(7 + g), uploads[g], downloads[g],
+                   context, &execs[g])) {
+      return 1;
+    }
+  }
+
+  std::vector<std::uint32_t> probe(16);
+  for (int launch = 0; launch < launches; ++launch) {
+    for (int g = 0; g < graphs; ++g) {
+      auto* up = static_cast<std::uint32_t*>(uploads[g]);
+      for (std::uint32_t i = 0; i < kWords; ++i) up[i] = i ^ (launch * 131u + g);
+      if (!ok(cuGraphLaunch(execs[g], stream), "cuGraphLaunch") ||
+          !ok(cuStreamSynchronize(stream), "cuStreamSynchronize")) {
+        return 1;
+      }
+      std::printf("launch %d graph %d download %016llx\n", launch, g,
+                  static_cast<unsigned long long>(fnv1a(downloads[g], kBytes)));
+      // Touch every other graph's buffers so that this one's are pushed out.
+      for (int b = 0; b < buffers; ++b) {
+        if (b / kPerGraph == g) continue;
+        if (!ok(cuMemcpyDtoH(probe.data(), device_buffers[b], sizeof(std::uint32_t) * 16),
+                "cuMemcpyDtoH")) {
+          return 1;
+        }
+      }
+    }
+  }
+
+  std::vector<std::uint32_t> back(kWords);
+  for (int b = 0; b < buffers; ++b) {
+    if (!ok(cuMemcpyDtoH(back.data(), device_buffers[b], kBytes), "cuMemcpyDtoH")) return 1;
+    std::printf("buffer %d hash %016llx\n", b,
+                static_cast<unsigned long long>(fnv1a(back.data(), kBytes)));
+  }
+  for (CUgraphExec exec : execs) {
+    if (!ok(cuGraphExecDestroy(exec), "cuGraphExecDestroy")) return 1;
+  }
+  for (int g = 0; g < graphs; ++g) {
+    if (!ok(cuMemFreeHost(uploads[g]), "cuMemFreeHost") ||
+        !ok(cuMemFreeHost(downloads[g]), "cuMemFreeHost")) {
+      return 1;
+    }
+  }
+  for (CUdeviceptr buffer : device_buffers) {
+    if (!ok(cuMemFree(buffer), "cuMemFree")) return 1;
+  }
+  std::printf("%d graphs of %d buffers, %d launches: done\n", graphs, kPerGraph, launches);
+  return 0;
+}
