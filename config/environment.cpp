@@ -3,7 +3,6 @@
 #include <cstdlib>
 #include <utility>
 
-#include "gpuswap/config/loader.h"
 #include "values.h"
 
 namespace gpuswap::config {
@@ -73,10 +72,11 @@ Result<Config> apply_environment(Config config, const Environment& env) {
   return config;
 }
 
-Result<Config> load_config(const Environment& env) {
+Result<Config> load_config(const Environment& env, const PolicyFileReader& read_file) {
   Result<Config> base = Config{};
   if (const std::optional<std::string> path = lookup(env, "GPUSWAP_CONFIG")) {
-    base = load_config_file(*path);
+    if (!read_file) return Error{*path, 0, 0, "", "no reader for policy files was given"};
+    base = read_file(*path);
   }
   if (!base) return base;
   return apply_environment(std::move(base).value(), env);

@@ -1,15 +1,13 @@
 #include "gpuswap/config/loader.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <utility>
 #include <variant>
 
+#include "gpuswap/config/policy_file_text.h"
+#include "strict_line.h"
 #include "values.h"
 #include "yaml_document.h"
 
@@ -276,31 +274,6 @@ bool strict_in_tree(const YamlNode& root) {
   return false;
 }
 
-// The same for text that is not valid YAML: a line "strict: true" at the top
-// level, optionally followed by a comment.
-bool strict_in_text(std::string_view text) {
-  constexpr std::string_view kKey = "strict";
-  while (!text.empty()) {
-    const std::size_t end = std::min(text.find('\n'), text.size());
-    std::string_view line = text.substr(0, end);
-    text.remove_prefix(std::min(end + 1, text.size()));
-    if (line.substr(0, kKey.size()) != kKey) continue;
-    line.remove_prefix(kKey.size());
-    if (const std::size_t comment = line.find('#'); comment != std::string_view::npos) {
-      line = line.substr(0, comment);
-    }
-    const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
-    while (!line.empty() && blank(line.front())) line.remove_prefix(1);
-    while (!line.empty() && blank(line.back())) line.remove_suffix(1);
-    if (line.empty() || line.front() != ':') continue;
-    line.remove_prefix(1);
-    while (!line.empty() && blank(line.front())) line.remove_prefix(1);
-    const Checked<bool> checked = detail::check_bool(line);
-    if (std::holds_alternative<bool>(checked)) return std::get<bool>(checked);
-  }
-  return false;
-}
-
 }  // namespace
 
 Result<Config> load_config_string(std::string_view yaml, std::string_view source) {
@@ -308,7 +281,7 @@ Result<Config> load_config_string(std::string_view yaml, std::string_view source
     Result<detail::YamlNode> tree = detail::parse_yaml(yaml, source);
     if (!tree) {
       Error error = tree.error();
-      error.strict = strict_in_text(yaml);
+      error.strict = detail::declares_strict(yaml);
       return error;
     }
     Result<Config> config = Reader(source).read(tree.value());
@@ -323,27 +296,9 @@ Result<Config> load_config_string(std::string_view yaml, std::string_view source
 }
 
 Result<Config> load_config_file(const std::string& path) {
-  // A policy file is a few lines; the cap keeps a path like /dev/zero from
-  // eating the application's memory.
-  constexpr std::size_t kMaxBytes = 1 << 20;
-  try {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) return Error{path, 0, 0, "", "is a directory"};
-    std::ifstream file(path, std::ios::binary);
-    if (!file) {
-      return Error{path, 0, 0, "", std::string("cannot be opened: ") + std::strerror(errno)};
-    }
-    std::string text(kMaxBytes + 1, '\0');
-    file.read(text.data(), static_cast<std::streamsize>(text.size()));
-    if (file.bad()) return Error{path, 0, 0, "", "cannot be read"};
-    text.resize(static_cast<std::size_t>(file.gcount()));
-    if (text.size() > kMaxBytes) {
-      return Error{path, 0, 0, "", "is larger than 1MiB; a policy file is a few lines of YAML"};
-    }
-    return load_config_string(text, path);
-  } catch (const std::exception& e) {
-    return Error{path, 0, 0, "", std::string("cannot be read: ") + e.what()};
-  }
+  Result<std::string> text = read_policy_text(path);
+  if (!text) return text.error();
+  return load_config_string(text.value(), path);
 }
 
 }  // namespace gpuswap::config

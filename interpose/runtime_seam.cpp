@@ -1,5 +1,6 @@
 #include "runtime_seam.h"
 
+#include <dlfcn.h>
 #include <pthread.h>
 
 #include <atomic>
@@ -9,8 +10,11 @@
 #include <vector>
 
 #include "gpuswap/config/environment.h"
+#include "gpuswap/config/library_directory.h"
+#include "gpuswap/config/yaml_module.h"
 #include "gpuswap/runtime/driver_table.h"
 #include "gpuswap/runtime/log.h"
+#include "libc_entry_points.h"
 #include "pass_through_mode.h"
 #include "process_state.h"
 #include "real_functions.h"
@@ -32,6 +36,22 @@ void finish_at_exit() {
   if (runtime::Runtime* rt = g_runtime.load(std::memory_order_acquire)) rt->finish();
 }
 
+// Any object of this library: where it lives is where its YAML module is.
+constinit const char g_library_anchor = 0;
+
+// The process's configuration. The policy file is parsed by
+// libgpuswap_yaml.so from this library's own directory, loaded only now and
+// into a local scope, so yaml-cpp never joins the application's symbols.
+config::Result<config::Config> read_configuration() {
+  const LibcEntryPoints& libc = libc_entry_points();
+  const config::DynamicLinker linker{libc.dlopen, libc.dlsym, &::dlclose, &::dlerror};
+  return config::load_config(config::process_environment(), [&](const std::string& path) {
+    const std::string module =
+        config::yaml_module_path(config::library_directory(&g_library_anchor));
+    return config::load_config_file_with_module(path, module, linker);
+  });
+}
+
 void* resolve_real_driver(const char* versioned_name, void*) {
   return real::driver_symbol(versioned_name);
 }
@@ -44,7 +64,7 @@ runtime::Runtime* create_runtime() {
   // Read once: the configuration cannot change under a running job.
   static std::unique_ptr<config::Config> loaded;
   if (loaded == nullptr) {
-    config::Result<config::Config> result = config::load_config(config::process_environment());
+    config::Result<config::Config> result = read_configuration();
     if (!result) {
       log::error(kInterpose, "policy file: {}", result.error().to_string());
       if (result.error().strict) {

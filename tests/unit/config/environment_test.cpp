@@ -4,8 +4,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include <unistd.h>
+
+#include "gpuswap/config/loader.h"
 
 namespace gpuswap::config {
 namespace {
@@ -14,7 +18,7 @@ constexpr std::uint64_t kMiB = 1ull << 20;
 constexpr std::uint64_t kGiB = 1ull << 30;
 
 TEST(Environment, NoVariablesGiveDefaults) {
-  const Result<Config> result = load_config(map_environment({}));
+  const Result<Config> result = load_config(map_environment({}), load_config_file);
   ASSERT_TRUE(result.ok()) << result.error().to_string();
   EXPECT_EQ(result.value(), Config{});
 }
@@ -85,9 +89,52 @@ TEST(Environment, ErrorsCarryTheFilesStrictness) {
 }
 
 TEST(Environment, NullLookupMeansNoVariables) {
-  const Result<Config> result = load_config(Environment{});
+  const Result<Config> result = load_config(Environment{}, load_config_file);
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(result.value(), Config{});
+}
+
+// The preloaded library parses the file with a module it loads on demand:
+// without GPUSWAP_CONFIG the reader must not even be asked.
+TEST(Environment, ThePolicyFileReaderIsCalledOnlyWithGpuswapConfig) {
+  std::vector<std::string> asked;
+  const PolicyFileReader reader = [&](const std::string& path) -> Result<Config> {
+    asked.push_back(path);
+    Config config;
+    config.min_swappable = 12345;
+    return config;
+  };
+  const Result<Config> none = load_config(map_environment({{"GPUSWAP_LOG", "info"}}), reader);
+  ASSERT_TRUE(none.ok()) << none.error().to_string();
+  EXPECT_TRUE(asked.empty());
+  EXPECT_EQ(none->min_swappable, Config{}.min_swappable);
+
+  const Result<Config> empty = load_config(map_environment({{"GPUSWAP_CONFIG", ""}}), reader);
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(asked.empty());  // empty counts as unset
+
+  const Result<Config> read = load_config(
+      map_environment({{"GPUSWAP_CONFIG", "some/policy.yaml"}, {"GPUSWAP_LOG", "info"}}), reader);
+  ASSERT_TRUE(read.ok()) << read.error().to_string();
+  EXPECT_EQ(asked, std::vector<std::string>{"some/policy.yaml"});
+  EXPECT_EQ(read->min_swappable, 12345u);      // from the reader
+  EXPECT_EQ(read->log.level, LogLevel::info);  // the overrides still apply
+}
+
+TEST(Environment, TheReadersErrorIsTheResult) {
+  const PolicyFileReader reader = [](const std::string& path) -> Result<Config> {
+    return Error{path, 0, 0, "", "cannot be read without the YAML module", true};
+  };
+  const Result<Config> result =
+      load_config(map_environment({{"GPUSWAP_CONFIG", "p.yaml"}, {"GPUSWAP_LOG", "loud"}}), reader);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().to_string(), "p.yaml: cannot be read without the YAML module");
+  EXPECT_TRUE(result.error().strict);
+
+  const Result<Config> no_reader =
+      load_config(map_environment({{"GPUSWAP_CONFIG", "p.yaml"}}), PolicyFileReader{});
+  ASSERT_FALSE(no_reader.ok());
+  EXPECT_EQ(no_reader.error().source, "p.yaml");
 }
 
 class EnvironmentFile : public ::testing::Test {
@@ -104,11 +151,12 @@ class EnvironmentFile : public ::testing::Test {
 
 TEST_F(EnvironmentFile, OverridesWinOverTheFile) {
   const Result<Config> result = load_config(map_environment({
-      {"GPUSWAP_CONFIG", path_.string()},
-      {"GPUSWAP_DEVICE_BUDGET", "512MiB"},
-      {"GPUSWAP_LOG", "debug"},
-      {"GPUSWAP_TRACE", "env.trace"},
-  }));
+                                                {"GPUSWAP_CONFIG", path_.string()},
+                                                {"GPUSWAP_DEVICE_BUDGET", "512MiB"},
+                                                {"GPUSWAP_LOG", "debug"},
+                                                {"GPUSWAP_TRACE", "env.trace"},
+                                            }),
+                                            load_config_file);
   ASSERT_TRUE(result.ok()) << result.error().to_string();
   EXPECT_EQ(result->device_budget, Size::bytes(512 * kMiB));  // environment
   EXPECT_EQ(result->log.level, LogLevel::debug);              // environment
@@ -120,7 +168,8 @@ TEST_F(EnvironmentFile, OverridesWinOverTheFile) {
 
 TEST_F(EnvironmentFile, MissingConfigFileIsAnError) {
   const std::string missing = path_.string() + ".missing";
-  const Result<Config> result = load_config(map_environment({{"GPUSWAP_CONFIG", missing}}));
+  const Result<Config> result =
+      load_config(map_environment({{"GPUSWAP_CONFIG", missing}}), load_config_file);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().source, missing);
 }
@@ -128,7 +177,7 @@ TEST_F(EnvironmentFile, MissingConfigFileIsAnError) {
 TEST_F(EnvironmentFile, ProcessEnvironmentIsReadAtLookup) {
   ASSERT_EQ(::setenv("GPUSWAP_CONFIG", path_.c_str(), 1), 0);
   ASSERT_EQ(::setenv("GPUSWAP_HOST_BUDGET", "10%", 1), 0);
-  const Result<Config> result = load_config(process_environment());
+  const Result<Config> result = load_config(process_environment(), load_config_file);
   ::unsetenv("GPUSWAP_CONFIG");
   ::unsetenv("GPUSWAP_HOST_BUDGET");
   ASSERT_TRUE(result.ok()) << result.error().to_string();

@@ -38,8 +38,14 @@ Environment process_environment();
 // (source "environment") and carry config.strict.
 Result<Config> apply_environment(Config config, const Environment& env);
 
-// The Config a process runs with: the file GPUSWAP_CONFIG names (defaults when
-// it is unset), then the other overrides.
-Result<Config> load_config(const Environment& env);
+// Turns the policy file at `path` into a Config: load_config_file (loader.h)
+// where yaml-cpp may be linked, load_config_file_with_module (yaml_module.h)
+// in the preloaded library.
+using PolicyFileReader = std::function<Result<Config>(const std::string& path)>;
+
+// The Config a process runs with: the file GPUSWAP_CONFIG names, read by
+// `read_file` (defaults when the variable is unset: `read_file` is not
+// called), then the other overrides.
+Result<Config> load_config(const Environment& env, const PolicyFileReader& read_file);
 
 }  // namespace gpuswap::config

@@ -2,6 +2,11 @@
 // Error naming the file, line, column, key, the bad value and what is allowed;
 // nothing is thrown. Keys the file leaves out keep Config's defaults, and keys
 // the loader does not know are errors, so a typo never passes silently.
+//
+// This is the YAML side of the layer (target gpuswap::config_yaml, which links
+// yaml-cpp): the gpuswap command, the tests and libgpuswap_yaml.so use it;
+// the preloaded libgpuswap.so reaches it only through that module
+// (yaml_module.h), so it never links yaml-cpp itself.
 #pragma once
 
 #include <string>
