@@ -67,6 +67,17 @@ void AddressSpace::release(std::uintptr_t addr, std::uint64_t size) {
   free_[addr] = size;
 }
 
+void AddressSpace::populate_writable(std::uintptr_t addr, std::uint64_t size) {
+#ifdef MADV_POPULATE_WRITE
+  // EINVAL (an older kernel), ENOMEM or EFAULT all leave the mapping as it
+  // was; touching the pages by hand instead could change what they hold.
+  (void)madvise(reinterpret_cast<void*>(addr), size, MADV_POPULATE_WRITE);
+#else
+  (void)addr;
+  (void)size;
+#endif
+}
+
 bool AddressSpace::make_inaccessible(std::uintptr_t addr, std::uint64_t size) {
   void* p = mmap(reinterpret_cast<void*>(addr), size, PROT_NONE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);

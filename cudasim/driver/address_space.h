@@ -44,6 +44,12 @@ class AddressSpace {
   // whatever was mapped there.
   static bool make_inaccessible(std::uintptr_t addr, std::uint64_t size);
 
+  // Faults in every page of a writable mapping now, so that the first copy
+  // into it does not take a page fault per 4 KiB page. Contents do not change.
+  // A hint: where the kernel cannot (before Linux 5.14, or for memory it
+  // cannot fault in), nothing happens and the pages fault on first touch.
+  static void populate_writable(std::uintptr_t addr, std::uint64_t size);
+
  private:
   std::mutex mu_;
   std::uintptr_t base_ = 0;

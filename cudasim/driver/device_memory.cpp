@@ -232,20 +232,33 @@ CUresult DeviceMemory::set_access(CUdeviceptr ptr, std::uint64_t size, const CUm
       return CUDA_ERROR_INVALID_VALUE;
     }
   }
-  std::lock_guard lock(mu_);
-  std::vector<std::map<std::uintptr_t, Mapping>::iterator> parts;
-  if (!covering(ptr, size, &parts)) return CUDA_ERROR_INVALID_VALUE;
-  for (auto it : parts) {
-    Mapping& m = it->second;
-    const std::uintptr_t lo = std::max<std::uintptr_t>(ptr, it->first);
-    const std::uintptr_t hi = std::min<std::uintptr_t>(ptr + size, it->first + m.size);
-    for (std::uintptr_t g = lo; g < hi; g += kGranularity) {
-      auto& a = m.access[(g - it->first) / kGranularity];
-      for (std::size_t i = 0; i < count; ++i)
-        a[desc[i].location.id] = static_cast<std::uint8_t>(enum_value(desc[i].flags));
-      if (mprotect(reinterpret_cast<void*>(g), kGranularity, prot_of(a)) != 0)
-        return CUDA_ERROR_UNKNOWN;
+  // Granules made writable, populated once the lock is released (it takes
+  // time, and only prefaults: a racing unmap makes it a no-op).
+  std::vector<std::uintptr_t> writable;
+  {
+    std::lock_guard lock(mu_);
+    std::vector<std::map<std::uintptr_t, Mapping>::iterator> parts;
+    if (!covering(ptr, size, &parts)) return CUDA_ERROR_INVALID_VALUE;
+    for (auto it : parts) {
+      Mapping& m = it->second;
+      const std::uintptr_t lo = std::max<std::uintptr_t>(ptr, it->first);
+      const std::uintptr_t hi = std::min<std::uintptr_t>(ptr + size, it->first + m.size);
+      for (std::uintptr_t g = lo; g < hi; g += kGranularity) {
+        auto& a = m.access[(g - it->first) / kGranularity];
+        for (std::size_t i = 0; i < count; ++i)
+          a[desc[i].location.id] = static_cast<std::uint8_t>(enum_value(desc[i].flags));
+        const int prot = prot_of(a);
+        if (mprotect(reinterpret_cast<void*>(g), kGranularity, prot) != 0)
+          return CUDA_ERROR_UNKNOWN;
+        if ((prot & PROT_WRITE) != 0) writable.push_back(g);
+      }
     }
+  }
+  for (std::size_t i = 0; i < writable.size();) {
+    std::size_t j = i + 1;  // one call per run of adjacent granules
+    while (j < writable.size() && writable[j] == writable[j - 1] + kGranularity) ++j;
+    AddressSpace::populate_writable(writable[i], (j - i) * kGranularity);
+    i = j;
   }
   return CUDA_SUCCESS;
 }
