@@ -1,8 +1,9 @@
-// Copies and memsets. Every form becomes one stream operation made of row
-// segments; host<->device segments go over the device's link (costing link
-// time), device<->device ones are plain copies. Synchronous forms run on the
-// legacy default stream (per-thread for _ptds) and wait.
-#include <algorithm>
+// Copies and memsets. Every copy form is described as a CUDA_MEMCPY3D and
+// planned by copy.h into one stream operation made of row segments;
+// host<->device segments go over the device's link (costing link time),
+// device<->device ones are plain copies. Synchronous forms run on the legacy
+// default stream (per-thread for _ptds) and wait. On a captured stream, copies
+// and memsets become graph memcpy and memset nodes.
 #include <cstring>
 
 #include "api_common.h"

@@ -1,6 +1,5 @@
 #include "copy.h"
 
-#include <algorithm>
 #include <cstring>
 
 #include "context.h"
