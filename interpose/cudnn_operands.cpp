@@ -195,10 +195,20 @@ Operands softmax_backward(const CudnnDescriptors& d, cudnnHandle_t, cudnnSoftmax
   return ops;
 }
 
-Operands backend_execute(const CudnnDescriptors&, cudnnHandle_t, cudnnBackendDescriptor_t,
-                         cudnnBackendDescriptor_t) {
+// A graph's tensors are known to the plan by unique id only, and which of
+// them a fused engine reads, writes or reads back after writing is its own
+// business (outputs can feed later ops, inputs can be updated in place): every
+// data pointer is a `write`, so its contents are kept and it is written back
+// if evicted. The workspace too: a plan may keep state there between its
+// kernels, and it may share an allocation with other data.
+Operands backend_execute(const CudnnBackend& b, cudnnHandle_t,
+                         cudnnBackendDescriptor_t executionPlan,
+                         cudnnBackendDescriptor_t variantPack) {
   Operands ops;
-  ops.set_indirect();
+  VariantPackView pack;
+  if (!b.variant_pack(executionPlan, variantPack, &pack)) return ops;
+  for (std::size_t i = 0; i < pack.count; ++i) ops.add(pack.pointers[i], 0, Access::write);
+  ops.add(pack.workspace, pack.workspace_bytes, Access::write);
   return ops;
 }
 

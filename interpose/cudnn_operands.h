@@ -4,6 +4,7 @@
 // (the hook reads them with the real cuDNN; tests supply fixed answers).
 #pragma once
 
+#include <array>
 #include <cstddef>
 
 #include "cuda_api.h"
@@ -24,6 +25,29 @@ class CudnnDescriptors {
 
  protected:
   ~CudnnDescriptors() = default;
+};
+
+// What a cudnnBackendExecute touches, read from its variant pack and plan
+// (the hook reads them with the real cuDNN; tests supply fixed answers).
+struct VariantPackView {
+  // One operand slot stays free for the workspace.
+  static constexpr std::size_t kMaxPointers = Operands::kCapacity - 1;
+  std::array<void*, kMaxPointers> pointers{};
+  std::size_t count = 0;
+  void* workspace = nullptr;
+  std::size_t workspace_bytes = 0;  // 0 when the plan does not tell
+};
+
+class CudnnBackend {
+ public:
+  // False when the variant pack cannot be read, or holds more data pointers
+  // than kMaxPointers.
+  virtual bool variant_pack(cudnnBackendDescriptor_t executionPlan,
+                            cudnnBackendDescriptor_t variantPack,
+                            VariantPackView* out) const noexcept = 0;
+
+ protected:
+  ~CudnnBackend() = default;
 };
 
 // Extent of a strided tensor / a packed filter; known == false for data
@@ -83,9 +107,10 @@ Operands softmax_backward(const CudnnDescriptors& d, cudnnHandle_t, cudnnSoftmax
                           cudnnSoftmaxMode_t, const void* alpha, cudnnTensorDescriptor_t yDesc,
                           const void* y, cudnnTensorDescriptor_t dyDesc, const void* dy,
                           const void* beta, cudnnTensorDescriptor_t dxDesc, void* dx);
-// The data pointers and the workspace sit in the variant pack, read by the
-// runtime through the backend API: the description is only "indirect".
-Operands backend_execute(const CudnnDescriptors& d, cudnnHandle_t,
+// Every data pointer of the variant pack, and its workspace, in `write` mode.
+// No operand at all when the pack cannot be read: the call then passes
+// through as it is.
+Operands backend_execute(const CudnnBackend& b, cudnnHandle_t,
                          cudnnBackendDescriptor_t executionPlan,
                          cudnnBackendDescriptor_t variantPack);
 

@@ -1,5 +1,9 @@
 #include "library_operands.h"
 
+#include <atomic>
+#include <cstdint>
+
+#include "gpuswap/runtime/log.h"
 #include "real_functions.h"
 
 namespace gpuswap::interpose {
@@ -36,6 +40,59 @@ class RealCudnnDescriptors final : public CudnnDescriptors {
   }
 };
 
+// The variant pack read back through the real cudnnBackendGetAttribute.
+class RealCudnnBackend final : public CudnnBackend {
+ public:
+  bool variant_pack(cudnnBackendDescriptor_t plan, cudnnBackendDescriptor_t pack,
+                    VariantPackView* out) const noexcept override {
+    const auto get = real::cudnn_extras().cudnnBackendGetAttribute;
+    if (get == nullptr) return failed("cuDNN lacks cudnnBackendGetAttribute");
+    // One call with room for every pointer that fits: the count it reports
+    // tells whether any were left out.
+    std::int64_t count = 0;
+    if (get(pack, CUDNN_ATTR_VARIANT_PACK_DATA_POINTERS, CUDNN_TYPE_VOID_PTR,
+            static_cast<std::int64_t>(out->pointers.size()), &count,
+            out->pointers.data()) != CUDNN_STATUS_SUCCESS ||
+        count < 0) {
+      return failed("its data pointers could not be read");
+    }
+    if (static_cast<std::size_t>(count) > out->pointers.size()) {
+      return failed("it holds more data pointers than gpuswap tracks per call");
+    }
+    out->count = static_cast<std::size_t>(count);
+    std::int64_t one = 0;
+    if (get(pack, CUDNN_ATTR_VARIANT_PACK_WORKSPACE, CUDNN_TYPE_VOID_PTR, 1, &one,
+            &out->workspace) != CUDNN_STATUS_SUCCESS) {
+      return failed("its workspace could not be read");
+    }
+    // The size only narrows the span; the workspace's region is found by its
+    // pointer alone when the plan does not say.
+    std::int64_t bytes = 0;
+    if (get(plan, CUDNN_ATTR_EXECUTION_PLAN_WORKSPACE_SIZE, CUDNN_TYPE_INT64, 1, &one, &bytes) ==
+            CUDNN_STATUS_SUCCESS &&
+        bytes > 0) {
+      out->workspace_bytes = static_cast<std::size_t>(bytes);
+    }
+    return true;
+  }
+
+ private:
+  static bool failed(const char* why) noexcept {
+    static std::atomic<bool> logged{false};
+    if (!logged.exchange(true)) {
+      try {
+        runtime::log::warn(runtime::log::Subsystem::interpose,
+                           "a cudnnBackendExecute variant pack could not be decoded ({}); such "
+                           "calls pass through without making their memory resident",
+                           why);
+      } catch (...) {
+        // Logging must never fail the call it describes.
+      }
+    }
+    return false;
+  }
+};
+
 class RealCublasPointerModes final : public CublasPointerModes {
  public:
   bool device_scalars(cublasHandle_t handle) const noexcept override {
@@ -48,11 +105,15 @@ class RealCublasPointerModes final : public CublasPointerModes {
 
 constinit const RealCudnnDescriptors g_cudnn{};
 constinit const RealCublasPointerModes g_cublas{};
+constinit const RealCudnnBackend g_cudnn_backend{};
 
 }  // namespace
 
 const CudnnDescriptors& real_cudnn_descriptors() noexcept {
   return g_cudnn;
+}
+const CudnnBackend& real_cudnn_backend() noexcept {
+  return g_cudnn_backend;
 }
 const CublasPointerModes& real_cublas_pointer_modes() noexcept {
   return g_cublas;

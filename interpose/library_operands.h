@@ -10,6 +10,7 @@
 namespace gpuswap::interpose {
 
 const CudnnDescriptors& real_cudnn_descriptors() noexcept;
+const CudnnBackend& real_cudnn_backend() noexcept;
 const CublasPointerModes& real_cublas_pointer_modes() noexcept;
 
 template <HookId id, typename... Args>
@@ -40,7 +41,7 @@ Operands describe_operands(Args... args) {
   } else if constexpr (id == cudnnSoftmaxBackward) {
     return cudnn_operands::softmax_backward(dnn, args...);
   } else if constexpr (id == cudnnBackendExecute) {
-    return cudnn_operands::backend_execute(dnn, args...);
+    return cudnn_operands::backend_execute(real_cudnn_backend(), args...);
   } else if constexpr (id == cublasSgemm_v2) {
     return cublas_operands::sgemm(blas, args...);
   } else if constexpr (id == cublasGemmEx) {

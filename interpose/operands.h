@@ -27,7 +27,8 @@ struct Operand {
 
 class Operands {
  public:
-  static constexpr std::size_t kCapacity = 8;
+  // Room for a cuDNN backend variant pack (its data pointers and workspace).
+  static constexpr std::size_t kCapacity = 32;
 
   // Null pointers are dropped: cuDNN and cuBLAS accept them for absent
   // operands (no workspace, no bias).

@@ -101,6 +101,7 @@ void load_cudnn_once() {
   resolve_into(handle, "cudnnGetStream", g_cudnn_extras.cudnnGetStream);
   resolve_into(handle, "cudnnGetTensorNdDescriptor", g_cudnn_extras.cudnnGetTensorNdDescriptor);
   resolve_into(handle, "cudnnGetFilterNdDescriptor", g_cudnn_extras.cudnnGetFilterNdDescriptor);
+  resolve_into(handle, "cudnnBackendGetAttribute", g_cudnn_extras.cudnnBackendGetAttribute);
 }
 
 void load_cublas_once() {

@@ -28,6 +28,7 @@ struct CudnnExtras {
   decltype(&::cudnnGetStream) cudnnGetStream = nullptr;
   decltype(&::cudnnGetTensorNdDescriptor) cudnnGetTensorNdDescriptor = nullptr;
   decltype(&::cudnnGetFilterNdDescriptor) cudnnGetFilterNdDescriptor = nullptr;
+  decltype(&::cudnnBackendGetAttribute) cudnnBackendGetAttribute = nullptr;
 };
 
 struct CublasExtras {

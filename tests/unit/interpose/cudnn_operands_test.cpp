@@ -109,10 +109,61 @@ TEST_F(CudnnOperandsTest, ZeroSizedWorkspaceIsNotAnOperand) {
   EXPECT_EQ(ops.items()[2], (Operand{dev(0x2000), 1152, Access::write}));
 }
 
-TEST_F(CudnnOperandsTest, BackendExecuteIsIndirect) {
-  const Operands ops = cudnn_operands::backend_execute(descriptors, nullptr, nullptr, nullptr);
-  EXPECT_TRUE(ops.indirect());
+// Answers for one variant pack and plan, or a failure to read them.
+class FakeBackend final : public CudnnBackend {
+ public:
+  bool readable = true;
+  VariantPackView pack;
+  mutable cudnnBackendDescriptor_t asked_plan = nullptr;
+  mutable cudnnBackendDescriptor_t asked_pack = nullptr;
+
+  bool variant_pack(cudnnBackendDescriptor_t plan, cudnnBackendDescriptor_t variant_pack,
+                    VariantPackView* out) const noexcept override {
+    asked_plan = plan;
+    asked_pack = variant_pack;
+    if (readable) *out = pack;
+    return readable;
+  }
+};
+
+TEST(CudnnBackendOperands, EveryDataPointerAndTheWorkspaceAreWritten) {
+  FakeBackend backend;
+  backend.pack.pointers[0] = dev(0x1000);
+  backend.pack.pointers[1] = nullptr;  // an absent optional tensor
+  backend.pack.pointers[2] = dev(0x3000);
+  backend.pack.count = 3;
+  backend.pack.workspace = dev(0x9000);
+  backend.pack.workspace_bytes = 5376;
+  const Operands ops =
+      cudnn_operands::backend_execute(backend, nullptr, handle<cudnnBackendDescriptor_t>(0x70),
+                                      handle<cudnnBackendDescriptor_t>(0x80));
+  EXPECT_EQ(backend.asked_plan, handle<cudnnBackendDescriptor_t>(0x70));
+  EXPECT_EQ(backend.asked_pack, handle<cudnnBackendDescriptor_t>(0x80));
+  EXPECT_FALSE(ops.indirect());
+  ASSERT_EQ(ops.items().size(), 3u);
+  EXPECT_EQ(ops.items()[0], (Operand{dev(0x1000), 0, Access::write}));
+  EXPECT_EQ(ops.items()[1], (Operand{dev(0x3000), 0, Access::write}));
+  EXPECT_EQ(ops.items()[2], (Operand{dev(0x9000), 5376, Access::write}));
+}
+
+TEST(CudnnBackendOperands, AFullPackFitsBesideItsWorkspace) {
+  FakeBackend backend;
+  for (std::size_t i = 0; i < VariantPackView::kMaxPointers; ++i) {
+    backend.pack.pointers[i] = dev(0x100000 * (i + 1));
+  }
+  backend.pack.count = VariantPackView::kMaxPointers;
+  backend.pack.workspace = dev(0x9000);
+  const Operands ops = cudnn_operands::backend_execute(backend, nullptr, nullptr, nullptr);
+  ASSERT_EQ(ops.items().size(), Operands::kCapacity);
+  EXPECT_EQ(ops.items().back(), (Operand{dev(0x9000), 0, Access::write}));
+}
+
+TEST(CudnnBackendOperands, AnUnreadablePackIsPassedThroughWithNoOperands) {
+  FakeBackend backend;
+  backend.readable = false;
+  const Operands ops = cudnn_operands::backend_execute(backend, nullptr, nullptr, nullptr);
   EXPECT_TRUE(ops.items().empty());
+  EXPECT_FALSE(ops.indirect());
 }
 
 TEST(TensorExtent, SpansFromFirstToLastElement) {
