@@ -2,6 +2,7 @@
 // set, finalized, read and destroyed by handle, and plans executed.
 #include <cudnn.h>
 
+#include <memory>
 #include <new>
 
 #include "backend_descriptor.h"
@@ -20,42 +21,40 @@ namespace backend = cudasim::dnn::backend;
 
 namespace {
 
-backend::Descriptor* make(cudnnBackendDescriptorType_t type) {
+// Null for a descriptor type cudasim does not implement.
+std::unique_ptr<backend::Descriptor> make(cudnnBackendDescriptorType_t type) {
   switch (type) {
     case CUDNN_BACKEND_TENSOR_DESCRIPTOR:
-      return new (std::nothrow) backend::TensorDescriptor;
+      return std::make_unique<backend::TensorDescriptor>();
     case CUDNN_BACKEND_POINTWISE_DESCRIPTOR:
-      return new (std::nothrow) backend::PointwiseDescriptor;
+      return std::make_unique<backend::PointwiseDescriptor>();
     case CUDNN_BACKEND_OPERATION_POINTWISE_DESCRIPTOR:
-      return new (std::nothrow) backend::PointwiseOperationDescriptor;
+      return std::make_unique<backend::PointwiseOperationDescriptor>();
     case CUDNN_BACKEND_OPERATIONGRAPH_DESCRIPTOR:
-      return new (std::nothrow) backend::OperationGraphDescriptor;
+      return std::make_unique<backend::OperationGraphDescriptor>();
     case CUDNN_BACKEND_ENGINE_DESCRIPTOR:
-      return new (std::nothrow) backend::EngineDescriptor;
+      return std::make_unique<backend::EngineDescriptor>();
     case CUDNN_BACKEND_ENGINECFG_DESCRIPTOR:
-      return new (std::nothrow) backend::EngineConfigDescriptor;
+      return std::make_unique<backend::EngineConfigDescriptor>();
     case CUDNN_BACKEND_EXECUTION_PLAN_DESCRIPTOR:
-      return new (std::nothrow) backend::ExecutionPlanDescriptor;
+      return std::make_unique<backend::ExecutionPlanDescriptor>();
     case CUDNN_BACKEND_VARIANT_PACK_DESCRIPTOR:
-      return new (std::nothrow) backend::VariantPackDescriptor;
+      return std::make_unique<backend::VariantPackDescriptor>();
     default:
       return nullptr;
   }
 }
 
-bool creatable(cudnnBackendDescriptorType_t type) {
-  switch (type) {
-    case CUDNN_BACKEND_TENSOR_DESCRIPTOR:
-    case CUDNN_BACKEND_POINTWISE_DESCRIPTOR:
-    case CUDNN_BACKEND_OPERATION_POINTWISE_DESCRIPTOR:
-    case CUDNN_BACKEND_OPERATIONGRAPH_DESCRIPTOR:
-    case CUDNN_BACKEND_ENGINE_DESCRIPTOR:
-    case CUDNN_BACKEND_ENGINECFG_DESCRIPTOR:
-    case CUDNN_BACKEND_EXECUTION_PLAN_DESCRIPTOR:
-    case CUDNN_BACKEND_VARIANT_PACK_DESCRIPTOR:
-      return true;
-    default:
-      return false;
+// Descriptors hold vectors and maps: an allocation failure inside one becomes
+// cuDNN's status, never an exception across the C boundary.
+template <typename Body>
+cudnnStatus_t guarded(Body body) noexcept {
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    return CUDNN_STATUS_INTERNAL_ERROR_HOST_ALLOCATION_FAILED;
+  } catch (...) {
+    return CUDNN_STATUS_INTERNAL_ERROR;
   }
 }
 
@@ -64,12 +63,13 @@ bool creatable(cudnnBackendDescriptorType_t type) {
 CUDASIM_CUDNN_EXPORT cudnnStatus_t cudnnBackendCreateDescriptor(
     cudnnBackendDescriptorType_t descriptorType, cudnnBackendDescriptor_t* descriptor) {
   if (descriptor == nullptr) return CUDNN_STATUS_BAD_PARAM_NULL_POINTER;
-  if (!creatable(descriptorType)) return CUDNN_STATUS_NOT_SUPPORTED;
-  backend::Descriptor* d = make(descriptorType);
-  if (d == nullptr) return CUDNN_STATUS_INTERNAL_ERROR_HOST_ALLOCATION_FAILED;
-  backend::track(d);
-  *descriptor = d;
-  return CUDNN_STATUS_SUCCESS;
+  return guarded([&] {
+    std::unique_ptr<backend::Descriptor> d = make(descriptorType);
+    if (d == nullptr) return CUDNN_STATUS_NOT_SUPPORTED;
+    backend::track(d.get());
+    *descriptor = d.release();
+    return CUDNN_STATUS_SUCCESS;
+  });
 }
 
 CUDASIM_CUDNN_EXPORT cudnnStatus_t
@@ -84,14 +84,16 @@ cudnnBackendDestroyDescriptor(cudnnBackendDescriptor_t descriptor) {
 CUDASIM_CUDNN_EXPORT cudnnStatus_t cudnnBackendInitialize(cudnnBackendDescriptor_t descriptor) {
   backend::Descriptor* d = backend::tracked(descriptor);
   if (d == nullptr) return CUDNN_STATUS_BAD_PARAM;
-  d->reset();
-  return CUDNN_STATUS_SUCCESS;
+  return guarded([&] {
+    d->reset();
+    return CUDNN_STATUS_SUCCESS;
+  });
 }
 
 CUDASIM_CUDNN_EXPORT cudnnStatus_t cudnnBackendFinalize(cudnnBackendDescriptor_t descriptor) {
   backend::Descriptor* d = backend::tracked(descriptor);
   if (d == nullptr) return CUDNN_STATUS_BAD_PARAM;
-  return d->finalize();
+  return guarded([&] { return d->finalize(); });
 }
 
 CUDASIM_CUDNN_EXPORT cudnnStatus_t cudnnBackendSetAttribute(
@@ -99,7 +101,9 @@ CUDASIM_CUDNN_EXPORT cudnnStatus_t cudnnBackendSetAttribute(
     cudnnBackendAttributeType_t attributeType, int64_t elementCount, const void* arrayOfElements) {
   backend::Descriptor* d = backend::tracked(descriptor);
   if (d == nullptr) return CUDNN_STATUS_BAD_PARAM;
-  return d->set({attributeName, attributeType, elementCount, arrayOfElements});
+  return guarded([&] {
+    return d->set({attributeName, attributeType, elementCount, arrayOfElements});
+  });
 }
 
 CUDASIM_CUDNN_EXPORT cudnnStatus_t cudnnBackendGetAttribute(
@@ -108,8 +112,10 @@ CUDASIM_CUDNN_EXPORT cudnnStatus_t cudnnBackendGetAttribute(
     void* arrayOfElements) {
   const backend::Descriptor* d = backend::tracked(descriptor);
   if (d == nullptr) return CUDNN_STATUS_BAD_PARAM;
-  return d->get(
-      {attributeName, attributeType, requestedElementCount, elementCount, arrayOfElements});
+  return guarded([&] {
+    return d->get(
+        {attributeName, attributeType, requestedElementCount, elementCount, arrayOfElements});
+  });
 }
 
 CUDASIM_CUDNN_EXPORT cudnnStatus_t cudnnBackendExecute(cudnnHandle_t handle,
@@ -128,6 +134,8 @@ CUDASIM_CUDNN_EXPORT cudnnStatus_t cudnnBackendExecute(cudnnHandle_t handle,
       st != CUDNN_STATUS_SUCCESS) {
     return st;
   }
-  return backend::execute(handle, *static_cast<const backend::ExecutionPlanDescriptor*>(plan),
-                          *static_cast<const backend::VariantPackDescriptor*>(pack));
+  return guarded([&] {
+    return backend::execute(handle, *static_cast<const backend::ExecutionPlanDescriptor*>(plan),
+                            *static_cast<const backend::VariantPackDescriptor*>(pack));
+  });
 }
