@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 
+#include <string_view>
 #include <utility>
 
 #include "gpuswap/config/policy_file_text.h"
@@ -13,18 +14,25 @@ namespace {
 
 // What is wrong with the module, as an error of the policy file: the job
 // cannot know what the file asks for, so it is treated like a malformed one.
-Error module_error(const std::string& path, std::string_view text, const std::string& problem) {
+Error module_error(const std::string& path, std::string_view text, const std::string& module_path,
+                   const std::string& problem) {
   return Error{path,
                0,
                0,
                "",
-               "cannot be read without the YAML module: " + problem,
+               "cannot be read without the YAML module " + module_path + ": " + problem,
                detail::declares_strict(text)};
 }
 
-std::string last_error(const DynamicLinker& linker) {
+// Why the module did not load; the dynamic linker names the file that failed,
+// which is the module itself (said once already) or a library it needs.
+std::string load_failure(const DynamicLinker& linker, const std::string& module_path) {
   const char* message = linker.last_error != nullptr ? linker.last_error() : nullptr;
-  return message != nullptr ? message : "unknown error";
+  if (message == nullptr) return "it cannot be loaded";
+  std::string_view reason(message);
+  const std::string own_prefix = module_path + ": ";
+  if (reason.substr(0, own_prefix.size()) == own_prefix) reason.remove_prefix(own_prefix.size());
+  return std::string(reason);
 }
 
 // Closes the module once the call is over: the result is plain heap memory
@@ -60,17 +68,18 @@ Result<Config> load_config_file_with_module(const std::string& path, const std::
   if (!text) return text.error();
   try {
     if (linker.open == nullptr || linker.symbol == nullptr) {
-      return module_error(path, text.value(),
-                          module_path + " cannot be opened (no dynamic linker)");
+      return module_error(path, text.value(), module_path, "no dynamic linker to open it with");
     }
     const OpenModule module(linker, module_path);
-    if (module.handle() == nullptr) return module_error(path, text.value(), last_error(linker));
+    if (module.handle() == nullptr) {
+      return module_error(path, text.value(), module_path, load_failure(linker, module_path));
+    }
     const auto entry =
         reinterpret_cast<YamlModuleEntry>(linker.symbol(module.handle(), kYamlModuleEntryName));
     if (entry == nullptr) {
       return module_error(
-          path, text.value(),
-          module_path + " has no " + kYamlModuleEntryName + " (not a gpuswap YAML module)");
+          path, text.value(), module_path,
+          std::string("it has no ") + kYamlModuleEntryName + " (not a gpuswap YAML module)");
     }
     Config config;
     Error error;
@@ -86,14 +95,14 @@ Result<Config> load_config_file_with_module(const std::string& path, const std::
       case YamlModuleStatus::rejected:
         return error;
       case YamlModuleStatus::wrong_version:
-        return module_error(path, text.value(),
-                            module_path + " was built for another gpuswap (interface version " +
+        return module_error(path, text.value(), module_path,
+                            "it was built for another gpuswap (interface version " +
                                 std::to_string(kYamlModuleVersion) +
                                 " expected); install the one built with this libgpuswap.so");
       case YamlModuleStatus::failed:
         break;
     }
-    return module_error(path, text.value(), module_path + " could not parse it");
+    return module_error(path, text.value(), module_path, "it failed (out of memory)");
   } catch (const std::exception& e) {
     return Error{path, 0, 0, "", std::string("cannot be read: ") + e.what()};
   }

@@ -115,8 +115,9 @@ TEST_F(YamlModule, AMissingModuleIsNamedAndReadLikeAMalformedFile) {
   const Result<Config> result = load(path, module);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().source, path);
-  EXPECT_NE(result.error().message.find("YAML module"), std::string::npos);
-  EXPECT_NE(result.error().message.find(module), std::string::npos) << result.error().message;
+  EXPECT_EQ(result.error().message, "cannot be read without the YAML module " + module +
+                                        ": cannot open shared object file: No such file or "
+                                        "directory");
   EXPECT_FALSE(result.error().strict);
 
   // Without the parser, strict is read off a top-level line.
@@ -237,6 +238,27 @@ int fake_close(void*) {
   return 0;
 }
 
+void* failing_open(const char*, int) {
+  return nullptr;
+}
+char* missing_dependency_error() {
+  static char message[] = "libyaml-cpp.so.0.7: cannot open shared object file: No such file";
+  return message;
+}
+
+TEST_F(YamlModule, AModuleWhoseDependencyIsMissingIsNamedWithIt) {
+  const DynamicLinker linker{&failing_open, &fake_symbol, &fake_close, &missing_dependency_error};
+  const std::string path = write("policy.yaml", "min_swappable: 1MiB\n");
+  const Result<Config> result =
+      load_config_file_with_module(path, "/opt/x/libgpuswap_yaml.so", linker);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().to_string(),
+            path +
+                ": cannot be read without the YAML module /opt/x/libgpuswap_yaml.so: "
+                "libyaml-cpp.so.0.7: cannot open shared object file: No such file");
+  EXPECT_FALSE(result.error().strict);
+}
+
 TEST_F(YamlModule, AMismatchedOrForeignModuleIsRefusedClearly) {
   const DynamicLinker linker{&fake_open, &fake_symbol, &fake_close, &::dlerror};
   const std::string path = write("policy.yaml", "strict: true\n");
@@ -246,8 +268,8 @@ TEST_F(YamlModule, AMismatchedOrForeignModuleIsRefusedClearly) {
   const Result<Config> mismatch = load_config_file_with_module(path, module, linker);
   ASSERT_FALSE(mismatch.ok());
   EXPECT_EQ(mismatch.error().to_string(),
-            path + ": cannot be read without the YAML module: " + module +
-                " was built for another gpuswap (interface version " +
+            path + ": cannot be read without the YAML module " + module +
+                ": it was built for another gpuswap (interface version " +
                 std::to_string(kYamlModuleVersion) +
                 " expected); install the one built with this libgpuswap.so");
   EXPECT_TRUE(mismatch.error().strict);
@@ -255,13 +277,15 @@ TEST_F(YamlModule, AMismatchedOrForeignModuleIsRefusedClearly) {
   g_fake_entry = nullptr;
   const Result<Config> foreign = load_config_file_with_module(path, module, linker);
   ASSERT_FALSE(foreign.ok());
-  EXPECT_NE(foreign.error().message.find(module + " has no gpuswap_yaml_parse"), std::string::npos)
+  EXPECT_NE(foreign.error().message.find(module + ": it has no gpuswap_yaml_parse"),
+            std::string::npos)
       << foreign.error().message;
 
   g_fake_entry = &failing_entry;
   const Result<Config> failed = load_config_file_with_module(path, module, linker);
   ASSERT_FALSE(failed.ok());
-  EXPECT_NE(failed.error().message.find("could not parse it"), std::string::npos);
+  EXPECT_NE(failed.error().message.find(module + ": it failed (out of memory)"), std::string::npos)
+      << failed.error().message;
   g_fake_entry = nullptr;
 }
 
