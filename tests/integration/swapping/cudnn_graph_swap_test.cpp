@@ -71,5 +71,16 @@ TEST(CudnnGraphUnderGpuswap, VariantPackTensorsAreMadeResidentOnASmallCard) {
   EXPECT_TRUE(lines_containing(swapped.err, "could not be decoded").empty()) << swapped.err;
 }
 
+TEST(CudnnGraphUnderGpuswap, APackTooLargeToListPassesThroughWithOneLogLine) {
+  const PolicyFile policy("device_reserve: 0\n");
+  std::map<std::string, std::string> env = plain_env(kLargeDevice);
+  env["LD_PRELOAD"] = GPUSWAP_TEST_PRELOAD;
+  env["GPUSWAP_CONFIG"] = policy.path();
+  const ChildResult result = run_child({GPUSWAP_CUDNN_GRAPH_PROGRAM, "wide"}, env);
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_EQ(lines_containing(result.out, "wide: results match").size(), 1u) << result.out;
+  EXPECT_EQ(lines_containing(result.err, "could not be decoded").size(), 1u) << result.err;
+}
+
 }  // namespace
 }  // namespace gpuswap::testing
