@@ -208,6 +208,19 @@ TEST_F(CudnnBackend, AttributesAreTypedCountedAndFrozenByFinalize) {
             CUDNN_STATUS_BAD_PARAM_ATTRIBUTE_TYPE);
 }
 
+TEST_F(CudnnBackend, BackendStatusesHaveTheirNames) {
+  EXPECT_STREQ(cudnnGetErrorString(CUDNN_STATUS_BAD_PARAM_ATTRIBUTE_TYPE),
+               "CUDNN_STATUS_BAD_PARAM_ATTRIBUTE_TYPE");
+  EXPECT_STREQ(cudnnGetErrorString(CUDNN_STATUS_BAD_PARAM_NOT_FINALIZED),
+               "CUDNN_STATUS_BAD_PARAM_NOT_FINALIZED");
+  EXPECT_STREQ(cudnnGetErrorString(CUDNN_STATUS_BAD_PARAM_DESCRIPTOR_TYPE),
+               "CUDNN_STATUS_BAD_PARAM_DESCRIPTOR_TYPE");
+  EXPECT_STREQ(cudnnGetErrorString(CUDNN_STATUS_BAD_PARAM_DUPLICATED_ENTRIES),
+               "CUDNN_STATUS_BAD_PARAM_DUPLICATED_ENTRIES");
+  EXPECT_STREQ(cudnnGetErrorString(CUDNN_STATUS_NOT_SUPPORTED_GRAPH_PATTERN),
+               "CUDNN_STATUS_NOT_SUPPORTED_GRAPH_PATTERN");
+}
+
 TEST_F(CudnnBackend, DescriptorsAreCreatedOnlyForSupportedTypesAndDestroyedOnce) {
   cudnnBackendDescriptor_t d = nullptr;
   EXPECT_EQ(
