@@ -341,9 +341,19 @@ CUresult driver_call_with(runtime::Runtime& rt, Real real, Args... args) {
       forget_graph(exec);
       return issue();
     }(args...);
+  } else if constexpr (is(id, "cuCtxSynchronize") || is(id, "cuCtxSynchronize_v2") ||
+                       is(id, "cuStreamSynchronize") || is(id, "cuStreamSynchronize_ptsz") ||
+                       is(id, "cuEventSynchronize")) {
+    // A sync point: the restores issued before it have likely completed, so
+    // their host copies can go and their trace records be written now (an
+    // application that syncs last before exit would otherwise take them
+    // along unreported: no CUDA call is made once exit has begun).
+    const CUresult result = issue();
+    if (result == CUDA_SUCCESS) rt.collect_finished();
+    return result;
   } else {
-    // Array-only copies, batch copies, synchronisation points: nothing of
-    // the runtime's is involved, or nothing more is needed (docs/runtime.md).
+    // Array-only copies, batch copies: nothing of the runtime's is involved,
+    // or nothing more is needed (docs/runtime.md).
     return issue();
   }
 }

@@ -1,43 +1,58 @@
 #include "gpuswap/policy/lru_policy.h"
 
+#include <algorithm>
+#include <functional>
+
 namespace gpuswap::policy {
+
+LruPolicy::Entry* LruPolicy::find(RegionId region) {
+  const auto it = index_.find(region);
+  return it == index_.end() ? nullptr : &entries_[it->second];
+}
+
+const LruPolicy::Entry* LruPolicy::find(RegionId region) const {
+  const auto it = index_.find(region);
+  return it == index_.end() ? nullptr : &entries_[it->second];
+}
 
 void LruPolicy::on_allocated(RegionId region, std::uint64_t bytes) {
   // An id the runtime reuses without a free in between starts over.
   on_freed(region);
-  regions_.emplace(region, Entry{bytes, false, false, lru_.end()});
+  index_.emplace(region, entries_.size());
+  entries_.push_back(Entry{region, bytes, 0, false, false});
 }
 
 void LruPolicy::on_freed(RegionId region) {
-  const auto it = regions_.find(region);
-  if (it == regions_.end()) return;
-  if (it->second.resident) lru_.erase(it->second.position);
-  regions_.erase(it);
+  const auto it = index_.find(region);
+  if (it == index_.end()) return;
+  const std::size_t slot = it->second;
+  index_.erase(it);
+  if (slot + 1 != entries_.size()) {
+    entries_[slot] = entries_.back();
+    index_[entries_[slot].id] = slot;
+  }
+  entries_.pop_back();
 }
 
 void LruPolicy::on_resident(RegionId region) {
-  const auto it = regions_.find(region);
-  if (it == regions_.end()) return;
-  touch(region, it->second);
+  if (Entry* entry = find(region)) {
+    entry->resident = true;
+    entry->stamp = ++clock_;
+  }
 }
 
 void LruPolicy::on_evicted(RegionId region) {
-  const auto it = regions_.find(region);
-  if (it == regions_.end() || !it->second.resident) return;
-  lru_.erase(it->second.position);
-  it->second.resident = false;
-  it->second.position = lru_.end();
+  if (Entry* entry = find(region)) entry->resident = false;
 }
 
 void LruPolicy::on_operation(const Operation& operation) {
   for (const Access& access : operation.accesses) {
-    const auto it = regions_.find(access.region);
-    if (it == regions_.end()) continue;
-    Entry& entry = it->second;
-    if (access.mode != AccessMode::read) entry.written = true;
+    Entry* entry = find(access.region);
+    if (entry == nullptr) continue;
+    if (access.mode != AccessMode::read) entry->written = true;
     // The runtime makes every touched region resident first; one that is not
     // (a report out of order) only gets its contents state updated.
-    if (entry.resident) touch(access.region, entry);
+    if (entry->resident) entry->stamp = ++clock_;
   }
 }
 
@@ -45,21 +60,21 @@ void LruPolicy::on_transfer(const Transfer&) {
   // Demand eviction does not depend on transfer speed.
 }
 
-void LruPolicy::touch(RegionId region, Entry& entry) {
-  if (entry.resident) {
-    lru_.splice(lru_.end(), lru_, entry.position);
-    return;
-  }
-  entry.resident = true;
-  entry.position = lru_.insert(lru_.end(), region);
-}
-
 VictimChoice LruPolicy::choose_victims(std::uint64_t bytes, const Evictable& evictable) {
   VictimChoice choice;
-  for (auto it = lru_.begin(); it != lru_.end() && choice.bytes < bytes; ++it) {
-    if (evictable && !evictable(*it)) continue;
-    const Entry& entry = regions_.at(*it);
-    choice.victims.push_back(Victim{*it, entry.bytes, !entry.written});
+  order_.clear();
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    if (entries_[i].resident) order_.emplace_back(entries_[i].stamp, i);
+  }
+  // A min-heap by stamp: only as many regions as are needed get ordered.
+  const auto later = std::greater<>();
+  std::make_heap(order_.begin(), order_.end(), later);
+  while (choice.bytes < bytes && !order_.empty()) {
+    std::pop_heap(order_.begin(), order_.end(), later);
+    const Entry& entry = entries_[order_.back().second];
+    order_.pop_back();
+    if (evictable && !evictable(entry.id)) continue;
+    choice.victims.push_back(Victim{entry.id, entry.bytes, !entry.written});
     choice.bytes += entry.bytes;
   }
   if (choice.bytes < bytes) choice.shortfall = bytes - choice.bytes;
@@ -77,8 +92,8 @@ std::vector<Victim> LruPolicy::evict_early(const Evictable&) {
 }
 
 bool LruPolicy::contents_dead(RegionId region) const {
-  const auto it = regions_.find(region);
-  return it != regions_.end() && !it->second.written;
+  const Entry* entry = find(region);
+  return entry != nullptr && !entry->written;
 }
 
 }  // namespace gpuswap::policy

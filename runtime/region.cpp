@@ -9,43 +9,60 @@ Region::Region(RegionId id, CUdeviceptr base, std::uint64_t requested, RegionSta
       base_(base),
       requested_(requested),
       size_(round_up_to_granule(requested)),
-      state_(initial == RegionState::kResident ? RegionState::kResident : RegionState::kDiscarded) {
-}
+      word_(static_cast<std::uint64_t>(
+          initial == RegionState::kResident ? RegionState::kResident : RegionState::kDiscarded)) {}
 
 RegionState Region::state(const RegionLock& held) const {
   (void)held;
-  return state_.load(std::memory_order_relaxed);
+  return state_snapshot();
 }
 
 Status Region::transition(RegionState next, const RegionLock& held) {
   if (!owns(held)) return Status(StatusCode::kInvalidValue);
-  const RegionState current = state_.load(std::memory_order_relaxed);
-  if (!is_legal_transition(current, next)) return Status(StatusCode::kIllegalTransition);
-  if (current == RegionState::kResident && pins_.load(std::memory_order_acquire) != 0) {
-    return Status(StatusCode::kBusy);
+  std::uint64_t word = word_.load(std::memory_order_acquire);
+  for (;;) {
+    const RegionState current = state_of(word);
+    if (!is_legal_transition(current, next)) return Status(StatusCode::kIllegalTransition);
+    // Only kResident can be pinned, so the pin count is zero whenever the
+    // state may change; a lock-free try_pin() racing with this makes the
+    // exchange fail and the check run again.
+    if ((word >> kPinShift) != 0) return Status(StatusCode::kBusy);
+    if (word_.compare_exchange_weak(word, static_cast<std::uint64_t>(next),
+                                    std::memory_order_acq_rel, std::memory_order_acquire)) {
+      return Status::ok();
+    }
   }
-  state_.store(next, std::memory_order_relaxed);
-  return Status::ok();
+}
+
+bool Region::try_pin() {
+  std::uint64_t word = word_.load(std::memory_order_acquire);
+  for (;;) {
+    if (!is_usable(state_of(word))) return false;
+    if (word_.compare_exchange_weak(word, word + kOnePin, std::memory_order_acq_rel,
+                                    std::memory_order_acquire)) {
+      return true;
+    }
+  }
 }
 
 Status Region::pin(const RegionLock& held) {
   if (!owns(held)) return Status(StatusCode::kInvalidValue);
-  if (!is_usable(state_.load(std::memory_order_relaxed))) return Status(StatusCode::kBusy);
-  pins_.fetch_add(1, std::memory_order_acq_rel);
-  return Status::ok();
+  return try_pin() ? Status::ok() : Status(StatusCode::kBusy);
 }
 
 Status Region::unpin() {
-  std::uint32_t pins = pins_.load(std::memory_order_acquire);
+  std::uint64_t word = word_.load(std::memory_order_acquire);
   do {
-    if (pins == 0) return Status(StatusCode::kInvalidValue);
-  } while (!pins_.compare_exchange_weak(pins, pins - 1, std::memory_order_acq_rel));
+    if ((word >> kPinShift) == 0) return Status(StatusCode::kInvalidValue);
+  } while (!word_.compare_exchange_weak(word, word - kOnePin, std::memory_order_acq_rel,
+                                        std::memory_order_acquire));
   return Status::ok();
 }
 
 Status Region::note_stream(CUstream stream, const RegionLock& held) {
   if (!owns(held)) return Status(StatusCode::kInvalidValue);
   streams_.insert(stream);
+  recent_stream_.store(stream, std::memory_order_release);
   return Status::ok();
 }
 
@@ -54,7 +71,10 @@ const StreamSet* Region::streams(const RegionLock& held) const {
 }
 
 StreamSet* Region::mutable_streams(const RegionLock& held) {
-  return owns(held) ? &streams_ : nullptr;
+  if (!owns(held)) return nullptr;
+  // The caller may clear the set: forget the remembered stream first.
+  recent_stream_.store(nullptr, std::memory_order_release);
+  return &streams_;
 }
 
 void* Region::host_backing(const RegionLock& held) const {

@@ -634,6 +634,7 @@ Status Runtime::make_resident_locked(Entry& entry, AccessMode mode, Room* room) 
   entry.ready = ready;
   pending_host_frees_.push_back(
       {host, copy_start, copied, region.id(), region.requested_size(), started});
+  pending_count_.store(pending_host_frees_.size(), std::memory_order_relaxed);
   ++stats_.restores;
   stats_.bytes_to_device += region.requested_size();
   policy_->on_resident(region.id());
@@ -665,23 +666,33 @@ void Runtime::reap_locked(bool wait) {
                           std::chrono::nanoseconds(took)});
     emit(TraceKind::restore, TraceReason::demand, pending.region, pending.bytes, took);
     pending_host_frees_.pop_front();
+    pending_count_.store(pending_host_frees_.size(), std::memory_order_relaxed);
   }
 }
 
+void Runtime::collect_finished() {
+  if (pending_count_.load(std::memory_order_relaxed) == 0) return;
+  std::lock_guard lock(mu_);
+  reap_locked(false);
+}
+
 template <typename Get>
-Status Runtime::try_prepare_locked(std::size_t count, const Get& get, CUstream stream,
-                                   const OperationInfo& operation, PinGuard* guard, Room* room) {
+Status Runtime::try_prepare_locked(std::size_t count, const Get& get, bool distinct,
+                                   CUstream stream, const OperationInfo& operation, PinGuard* guard,
+                                   Room* room) {
   UniqueTouches& unique = scratch();
   unique.items.clear();
   std::uint64_t total = 0;
   for (std::size_t i = 0; i < count; ++i) {
     const Touch touch = get(i);
     if (touch.region == nullptr) continue;
-    auto same = std::find_if(unique.items.begin(), unique.items.end(),
-                             [&](const Touch& t) { return t.region == touch.region; });
-    if (same != unique.items.end()) {
-      same->mode = merge(same->mode, touch.mode);
-      continue;
+    if (!distinct) {
+      auto same = std::find_if(unique.items.begin(), unique.items.end(),
+                               [&](const Touch& t) { return t.region == touch.region; });
+      if (same != unique.items.end()) {
+        same->mode = merge(same->mode, touch.mode);
+        continue;
+      }
     }
     if (entry_of(touch.region) == nullptr) {
       log::warn(kRuntime, "an operation uses {:#x}, which has been freed", touch.region->base());
@@ -700,17 +711,23 @@ Status Runtime::try_prepare_locked(std::size_t count, const Get& get, CUstream s
   }
 
   // Pin what is resident first, so that restoring the rest cannot evict it.
-  // The stream is noted under the same lock (noting it for an operation
-  // that then fails only makes a later eviction wait for it too).
+  // Pinning needs no lock; the stream is noted once pinned (noting it for an
+  // operation that then fails only makes a later eviction wait for it too).
+  bool all_pinned = true;
   for (const Touch& touch : unique.items) {
     Region& region = *touch.region;
-    RegionLock held = region.lock();
-    if (region.pin(held)) {
-      guard->pinned_.add(&region);
+    if (!region.try_pin()) {
+      all_pinned = false;
+      continue;
+    }
+    guard->pinned_.add(&region);
+    if (!region.noted_recently(stream)) {
+      RegionLock held = region.lock();
       (void)region.note_stream(stream, held);
     }
   }
-  for (const Touch& touch : unique.items) {
+  for (std::size_t i = 0; !all_pinned && i < unique.items.size(); ++i) {
+    const Touch& touch = unique.items[i];
     if (guard->pinned_.contains(touch.region)) continue;
     if (Status status = make_resident_locked(*entry_of(touch.region), touch.mode, room); !status) {
       return status;
@@ -752,7 +769,7 @@ Status Runtime::try_prepare_locked(std::size_t count, const Get& get, CUstream s
 }
 
 template <typename Get>
-Status Runtime::prepare_impl(std::size_t count, const Get& get, CUstream stream,
+Status Runtime::prepare_impl(std::size_t count, const Get& get, bool distinct, CUstream stream,
                              const OperationInfo& operation, PinGuard* guard) {
   if (guard == nullptr) return Status(StatusCode::kInvalidValue);
   guard->release();
@@ -761,7 +778,7 @@ Status Runtime::prepare_impl(std::size_t count, const Get& get, CUstream stream,
   std::optional<Clock::time_point> deadline;  // read the clock only when waiting
   for (;;) {
     Room room = Room::kOk;
-    const Status status = try_prepare_locked(count, get, stream, operation, guard, &room);
+    const Status status = try_prepare_locked(count, get, distinct, stream, operation, guard, &room);
     if (status) return status;
     guard->release();  // nothing stays pinned on failure
     if (room == Room::kWaitForPins && !deadline) deadline = Clock::now() + kPinWait;
@@ -782,7 +799,7 @@ Status Runtime::prepare_impl(std::size_t count, const Get& get, CUstream stream,
 Status Runtime::prepare(std::span<const Touch> touched, CUstream stream,
                         const OperationInfo& operation, PinGuard* guard) {
   return prepare_impl(
-      touched.size(), [&](std::size_t i) { return touched[i]; }, stream, operation, guard);
+      touched.size(), [&](std::size_t i) { return touched[i]; }, false, stream, operation, guard);
 }
 
 Status Runtime::prepare(const TouchedRegions& touched, CUstream stream,
@@ -792,7 +809,7 @@ Status Runtime::prepare(const TouchedRegions& touched, CUstream stream,
       [&](std::size_t i) {
         return Touch{touched[i], AccessMode::write};
       },
-      stream, operation, guard);
+      true, stream, operation, guard);
 }
 
 Status Runtime::decode_launch(const void* function, FunctionKind kind, void* const* kernel_params,

@@ -157,5 +157,80 @@ TEST(Region, PinAndEvictRaceKeepsTheInvariant) {
   EXPECT_EQ(region.pin_count(), 0u);
 }
 
+// The hot path pins without the region's lock (try_pin): the state word
+// makes a pin and the start of an eviction exclude each other all the same.
+TEST(Region, LockFreePinAndEvictRaceKeepsTheInvariant) {
+  Region region(1, kBase, kGranuleBytes, RegionState::kResident);
+  std::atomic<bool> stop{false};
+  std::atomic<long> violations{0};
+  std::atomic<long> pins{0};
+  std::vector<std::thread> users;
+  for (int t = 0; t < 3; ++t) {
+    users.emplace_back([&] {
+      while (!stop.load()) {
+        if (!region.try_pin()) continue;
+        ++pins;
+        if (region.state_snapshot() != RegionState::kResident) ++violations;
+        (void)region.unpin();
+        std::this_thread::yield();  // leave the evictor moments with no pin
+      }
+    });
+  }
+  int evictions = 0;
+  for (long round = 0; round < 5000000 && (evictions < 300 || pins.load() < 300); ++round) {
+    RegionLock held = region.lock();
+    if (region.transition(RegionState::kEvicting, held)) {
+      ++evictions;
+      if (region.pin_count() != 0) ++violations;
+      // Not resident: no pin may succeed now.
+      if (region.try_pin()) ++violations;
+      ASSERT_TRUE(region.transition(RegionState::kResident, held).is_ok());
+    }
+  }
+  stop = true;
+  for (auto& user : users) user.join();
+  EXPECT_EQ(violations.load(), 0);
+  EXPECT_EQ(region.pin_count(), 0u);
+  EXPECT_GT(pins.load(), 0);
+  EXPECT_GT(evictions, 0);
+}
+
+TEST(Region, TryPinRefusesEveryStateButResident) {
+  Region region(1, kBase, kGranuleBytes, RegionState::kDiscarded);
+  EXPECT_FALSE(region.try_pin());
+  RegionLock held = region.lock();
+  ASSERT_TRUE(region.transition(RegionState::kResident, held).is_ok());
+  EXPECT_TRUE(region.try_pin());
+  EXPECT_TRUE(region.try_pin());
+  EXPECT_EQ(region.pin_count(), 2u);
+  EXPECT_EQ(region.transition(RegionState::kEvicting, held).code(), StatusCode::kBusy);
+  EXPECT_EQ(region.state(held), RegionState::kResident);
+  ASSERT_TRUE(region.unpin().is_ok());
+  ASSERT_TRUE(region.unpin().is_ok());
+  EXPECT_EQ(region.unpin().code(), StatusCode::kInvalidValue);
+  ASSERT_TRUE(region.transition(RegionState::kEvicting, held).is_ok());
+  EXPECT_FALSE(region.try_pin());
+  EXPECT_EQ(region.pin_count(), 0u);
+}
+
+// The remembered stream lets the hot path skip the lock; it must be
+// forgotten whenever the set may be cleared, or a later eviction would not
+// wait for that stream's work.
+TEST(Region, RemembersTheLastNotedStreamUntilTheSetMayChange) {
+  Region region(1, kBase, kGranuleBytes, RegionState::kResident);
+  auto s1 = reinterpret_cast<CUstream>(0x10);
+  auto s2 = reinterpret_cast<CUstream>(0x20);
+  EXPECT_FALSE(region.noted_recently(s1));
+  RegionLock held = region.lock();
+  ASSERT_TRUE(region.note_stream(s1, held).is_ok());
+  EXPECT_TRUE(region.noted_recently(s1));
+  ASSERT_TRUE(region.note_stream(s2, held).is_ok());
+  EXPECT_TRUE(region.noted_recently(s2));
+  EXPECT_FALSE(region.noted_recently(s1));  // still in the set, but not remembered
+  EXPECT_TRUE(region.streams(held)->contains(s1));
+  region.mutable_streams(held)->clear();
+  EXPECT_FALSE(region.noted_recently(s2));
+}
+
 }  // namespace
 }  // namespace gpuswap::runtime

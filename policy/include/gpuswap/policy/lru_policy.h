@@ -1,12 +1,20 @@
 // LRU on demand, the baseline: when memory is needed, evict the least
 // recently used resident regions; never prefetch, never evict early.
 // "Used" means touched by an operation or made resident (a restore happens
-// because a use follows). Every call is O(1) except choose_victims, which is
-// O(regions it has to look at).
+// because a use follows).
+//
+// Recency is a stamp from a counter, not a position in a list: every kernel
+// launch reports its regions here, so a use must cost one lookup and two
+// stores, whereas a list splice touches two neighbours' cache lines as well.
+// The price is paid by choose_victims, which orders the resident regions by
+// stamp (O(resident) to build a heap, O(log) per victim), and runs only when
+// memory is short, next to copies of megabytes.
 #pragma once
 
-#include <list>
+#include <cstdint>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "gpuswap/policy/policy.h"
 
@@ -33,17 +41,22 @@ class LruPolicy final : public Policy {
 
  private:
   struct Entry {
+    RegionId id = 0;
     std::uint64_t bytes = 0;
+    std::uint64_t stamp = 0;  // the clock at its last use, while resident
     bool resident = false;
     bool written = false;
-    std::list<RegionId>::iterator position;  // in lru_, only while resident
   };
 
-  // Makes the region resident if needed and most recently used.
-  void touch(RegionId region, Entry& entry);
+  Entry* find(RegionId region);
+  const Entry* find(RegionId region) const;
 
-  std::unordered_map<RegionId, Entry> regions_;
-  std::list<RegionId> lru_;  // resident regions, least recently used first
+  // Entries live densely so that choose_victims scans an array; index_
+  // finds them by id, and a freed entry's slot is filled by the last one.
+  std::vector<Entry> entries_;
+  std::unordered_map<RegionId, std::size_t> index_;
+  std::uint64_t clock_ = 0;
+  std::vector<std::pair<std::uint64_t, std::size_t>> order_;  // scratch: (stamp, entry)
 };
 
 }  // namespace gpuswap::policy

@@ -1,14 +1,17 @@
 // One swappable allocation: a fixed virtual range inside the arena whose
 // contents live in device pages, in pinned host memory, or nowhere (dead).
 //
-// Locking rule: each region has its own mutex. The state, the stream set,
-// the host backing and the chunk handles are read and written only while it
-// is held; methods that touch them take the held lock as proof, and refuse
+// Locking rule: each region has its own mutex. State changes, the stream
+// set, the host backing and the chunk handles are written only while it is
+// held; methods that touch them take the held lock as proof, and refuse
 // (kInvalidValue) a lock of another mutex or one not owned. id, base and
-// sizes never change. The pin count is atomic: pinning needs the lock (it
-// checks the state), unpinning does not (it only ever makes eviction
-// possible again, and eviction re-checks under the lock). state_snapshot()
-// reads without the lock for logs and statistics only. When several regions
+// sizes never change.
+//
+// The state and the pin count share one atomic word, so that pinning a
+// resident region needs no lock: try_pin() succeeds only while the region is
+// resident, and leaving kResident succeeds only while no pin is held. The two
+// can never both succeed, which is what keeps a region mapped under every
+// enqueue (the hot path of every launch pins this way). When several regions
 // are locked at once, lock them in ascending id order.
 #pragma once
 
@@ -46,7 +49,7 @@ class Region {
   RegionLock lock() const { return RegionLock(mu_); }
 
   RegionState state(const RegionLock& held) const;
-  RegionState state_snapshot() const { return state_.load(std::memory_order_relaxed); }
+  RegionState state_snapshot() const { return state_of(word_.load(std::memory_order_relaxed)); }
 
   // Moves along one edge of region_state.h's table. kIllegalTransition for any
   // other edge, kBusy when leaving kResident while pinned; nothing changes on
@@ -57,12 +60,24 @@ class Region {
   // start evicting under it. kBusy when the region is not resident (the
   // caller restores it first).
   Status pin(const RegionLock& held);
+  // The same without the lock; false when the region is not resident.
+  bool try_pin();
   // Undoes one pin(); kInvalidValue when the region is not pinned.
   Status unpin();
-  std::uint32_t pin_count() const { return pins_.load(std::memory_order_acquire); }
+  std::uint32_t pin_count() const {
+    return static_cast<std::uint32_t>(word_.load(std::memory_order_acquire) >> kPinShift);
+  }
 
   // Streams that touched the region since it was last known idle.
   Status note_stream(CUstream stream, const RegionLock& held);
+  // Whether `stream` is known to be in the stream set, read without the
+  // lock: the most recently noted stream is remembered. A false answer only
+  // means the caller notes it under the lock; while the caller holds a pin,
+  // the set cannot be cleared (that happens only once the region has left
+  // kResident).
+  bool noted_recently(CUstream stream) const {
+    return recent_stream_.load(std::memory_order_acquire) == stream;
+  }
   const StreamSet* streams(const RegionLock& held) const;
   StreamSet* mutable_streams(const RegionLock& held);
 
@@ -76,14 +91,22 @@ class Region {
  private:
   bool owns(const RegionLock& held) const { return held.owns_lock() && held.mutex() == &mu_; }
 
+  // word_: the state in the low byte, the pin count above it.
+  static constexpr unsigned kPinShift = 8;
+  static constexpr std::uint64_t kStateMask = 0xff;
+  static constexpr std::uint64_t kOnePin = std::uint64_t{1} << kPinShift;
+  static RegionState state_of(std::uint64_t word) {
+    return static_cast<RegionState>(word & kStateMask);
+  }
+
   const RegionId id_;
   const CUdeviceptr base_;
   const std::uint64_t requested_;
   const std::uint64_t size_;
 
   mutable std::mutex mu_;
-  std::atomic<RegionState> state_;
-  std::atomic<std::uint32_t> pins_{0};
+  std::atomic<std::uint64_t> word_;
+  std::atomic<CUstream> recent_stream_{nullptr};
   StreamSet streams_;
   void* host_ = nullptr;
   std::vector<CUmemGenericAllocationHandle> chunks_;

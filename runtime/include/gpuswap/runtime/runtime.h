@@ -17,6 +17,7 @@
 
 #include <cuda.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -136,6 +137,11 @@ class Runtime {
   // a region that is not resident is left as it is.
   Status evict(CUdeviceptr base);
 
+  // Frees the host copies of restores whose copy in has completed and
+  // reports them (trace, policy), without waiting for any. Costs one atomic
+  // load when none is pending; the sync-point hooks call it.
+  void collect_finished();
+
   // cuMemGetInfo as the application sees it (docs/runtime.md).
   Status mem_get_info(std::uint64_t* free, std::uint64_t* total);
 
@@ -178,11 +184,13 @@ class Runtime {
           std::unique_ptr<policy::Policy> policy);
   Status start(CUcontext context, CUdevice device);
 
+  // `distinct`: the touches name no region twice (TouchedRegions), so the
+  // quadratic merge of modes is skipped.
   template <typename Get>
-  Status prepare_impl(std::size_t count, const Get& get, CUstream stream,
+  Status prepare_impl(std::size_t count, const Get& get, bool distinct, CUstream stream,
                       const OperationInfo& operation, PinGuard* guard);
   template <typename Get>
-  Status try_prepare_locked(std::size_t count, const Get& get, CUstream stream,
+  Status try_prepare_locked(std::size_t count, const Get& get, bool distinct, CUstream stream,
                             const OperationInfo& operation, PinGuard* guard, Room* room);
 
   void ensure_context();
@@ -235,6 +243,8 @@ class Runtime {
   std::uint64_t allocation_index_ = 0;
   RegionId next_id_ = 1;
   std::deque<PendingHostFree> pending_host_frees_;
+  // pending_host_frees_.size(), readable without mu_.
+  std::atomic<std::size_t> pending_count_{0};
   std::vector<CUevent> spare_events_;
   std::vector<CUevent> wait_events_;  // scratch for wait_for_users_locked
   std::deque<std::unique_ptr<Region>> retired_;
