@@ -11,7 +11,10 @@ constexpr std::uint64_t kPage = 4096;
 CUresult HostMemory::allocate(std::uint64_t bytes, unsigned flags, Context* ctx, void** out) {
   if (bytes == 0) return CUDA_ERROR_INVALID_VALUE;
   const std::uint64_t len = (bytes + kPage - 1) / kPage * kPage;
-  void* p = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  // Page-locked memory is resident from the start, as the driver's is: a
+  // copy into it never waits for the kernel to supply a page.
+  void* p =
+      mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
   if (p == MAP_FAILED) return CUDA_ERROR_OUT_OF_MEMORY;
   std::lock_guard lock(mu_);
   const auto base = reinterpret_cast<std::uintptr_t>(p);

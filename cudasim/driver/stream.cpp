@@ -3,6 +3,7 @@
 #include <sys/prctl.h>
 
 #include <atomic>
+#include <chrono>
 
 #include "context.h"
 #include "fault_guard.h"
@@ -21,15 +22,50 @@ Stream::~Stream() {
   join();
 }
 
+namespace {
+
+// How long an idle worker polls for new work before it sleeps. A GPU picks
+// up a launch without the host making a system call; waking a sleeping
+// thread costs the launching thread a futex call instead, which would make
+// every launch that finds its stream idle look several times dearer than
+// one that finds it busy.
+constexpr auto kSpin = std::chrono::microseconds(30);
+
+void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+}  // namespace
+
 std::uint64_t Stream::push(Op op) {
   std::uint64_t seq = 0;
+  bool wake = false;
   {
     std::lock_guard lock(mu_);
     seq = ++pushed_;
     queue_.emplace_back(seq, std::move(op));
+    pushed_seen_.store(seq, std::memory_order_release);
+    wake = sleeping_;
   }
-  work_cv_.notify_one();
+  if (wake) work_cv_.notify_one();
   return seq;
+}
+
+void Stream::await_work(std::unique_lock<std::mutex>& lock) {
+  if (!queue_.empty() || retiring_) return;
+  const std::uint64_t seen = pushed_;
+  lock.unlock();
+  const auto until = std::chrono::steady_clock::now() + kSpin;
+  for (unsigned i = 1; pushed_seen_.load(std::memory_order_acquire) == seen; ++i) {
+    cpu_relax();
+    if (i % 64 == 0 && std::chrono::steady_clock::now() >= until) break;
+  }
+  lock.lock();
+  sleeping_ = true;
+  work_cv_.wait(lock, [&] { return !queue_.empty() || retiring_; });
+  sleeping_ = false;
 }
 
 std::uint64_t Stream::last() const {
@@ -52,7 +88,7 @@ void Stream::retire() {
     std::lock_guard lock(mu_);
     retiring_ = true;
   }
-  work_cv_.notify_all();
+  work_cv_.notify_all();  // the worker may be about to sleep: always wake it
 }
 
 void Stream::join() {
@@ -73,7 +109,7 @@ void Stream::run() {
     Op op;
     {
       std::unique_lock lock(mu_);
-      work_cv_.wait(lock, [&] { return !queue_.empty() || retiring_; });
+      await_work(lock);
       if (queue_.empty()) return;
       seq = queue_.front().first;
       op = std::move(queue_.front().second);

@@ -5,6 +5,7 @@
 // (with that status), as on a GPU.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -67,6 +68,8 @@ class Stream {
 
  private:
   void run();
+  // Waits (mu_ held through `lock`) until there is work or the stream retires.
+  void await_work(std::unique_lock<std::mutex>& lock);
 
   Context* ctx_;
   Kind kind_;
@@ -78,8 +81,11 @@ class Stream {
   mutable std::condition_variable done_cv_;
   std::deque<std::pair<std::uint64_t, Op>> queue_;
   std::uint64_t pushed_ = 0;
+  // pushed_ for the worker's lock-free polling while it spins.
+  std::atomic<std::uint64_t> pushed_seen_{0};
   std::uint64_t completed_ = 0;
   bool retiring_ = false;
+  bool sleeping_ = false;  // the worker waits on work_cv_: push must wake it
   std::thread worker_;
 };
 
