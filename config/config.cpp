@@ -41,8 +41,13 @@ bool Config::pinned(std::uint64_t bytes, std::uint64_t index) const {
                      [&](const PinRule& rule) { return rule.matches(bytes, index); });
 }
 
+std::uint64_t device_reserve_bytes(const Config& config, std::uint64_t total) {
+  if (config.device_reserve) return config.device_reserve->resolve(total);
+  return std::min(kAutoReserveBytes, total / 8);
+}
+
 std::uint64_t device_budget_bytes(const Config& config, std::uint64_t total, std::uint64_t free) {
-  const std::uint64_t reserve = config.device_reserve.resolve(total);
+  const std::uint64_t reserve = device_reserve_bytes(config, total);
   const std::uint64_t ceiling = free > reserve ? free - reserve : 0;
   const std::uint64_t wanted = config.device_budget ? config.device_budget->resolve(total) : free;
   return std::min(wanted, ceiling);

@@ -44,8 +44,11 @@ Checked<std::optional<Size>> check_device_budget(std::string_view text) {
   return std::optional<Size>(std::get<Size>(checked));
 }
 
-Checked<Size> check_device_reserve(std::string_view text) {
-  return check_fraction_or_bytes(text, true);
+Checked<std::optional<Size>> check_device_reserve(std::string_view text) {
+  if (text == "auto") return std::optional<Size>{};
+  auto checked = check_fraction_or_bytes(text, true, "auto");
+  if (auto* problem = std::get_if<Problem>(&checked)) return std::move(*problem);
+  return std::optional<Size>(std::get<Size>(checked));
 }
 
 Checked<Size> check_host_budget(std::string_view text) {

@@ -22,7 +22,7 @@ template <class T>
 using Checked = std::variant<T, Problem>;
 
 Checked<std::optional<Size>> check_device_budget(std::string_view text);  // nullopt: auto
-Checked<Size> check_device_reserve(std::string_view text);
+Checked<std::optional<Size>> check_device_reserve(std::string_view text);
 Checked<Size> check_host_budget(std::string_view text);
 Checked<std::uint64_t> check_min_swappable(std::string_view text);
 Checked<std::string> check_policy(std::string_view text);

@@ -54,6 +54,20 @@ TEST(Config, ExplicitBudgetIsCappedByWhatIsFree) {
   EXPECT_EQ(device_budget_bytes(config, 10 * kGiB, 5 * kGiB), 4 * kGiB);
 }
 
+TEST(Config, AutoReserveIsAQuarterGibibyteButNeverMoreThanAnEighthOfTheDevice) {
+  Config config;
+  EXPECT_EQ(device_reserve_bytes(config, 80 * kGiB), 256 * kMiB);
+  EXPECT_EQ(device_reserve_bytes(config, 2 * kGiB), 256 * kMiB);
+  EXPECT_EQ(device_reserve_bytes(config, 1 * kGiB), 128 * kMiB);
+  EXPECT_EQ(device_reserve_bytes(config, 32 * kMiB), 4 * kMiB);
+  // A tiny (emulated) card keeps seven eighths for the application.
+  EXPECT_EQ(device_budget_bytes(config, 32 * kMiB, 32 * kMiB), 28 * kMiB);
+  config.device_reserve = Size::bytes(0);
+  EXPECT_EQ(device_budget_bytes(config, 32 * kMiB, 32 * kMiB), 32 * kMiB);
+  config.device_reserve = Size::bytes(512 * kMiB);  // explicit: no cap
+  EXPECT_EQ(device_reserve_bytes(config, 1 * kGiB), 512 * kMiB);
+}
+
 TEST(Config, LevelNamesRoundTrip) {
   for (LogLevel level : {LogLevel::trace, LogLevel::debug, LogLevel::info, LogLevel::warn,
                          LogLevel::error, LogLevel::off}) {

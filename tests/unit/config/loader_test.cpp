@@ -37,7 +37,7 @@ TEST(Loader, EmptyTextGivesDefaults) {
 TEST(Loader, DefaultsAreTheDocumentedOnes) {
   const Config config;
   EXPECT_FALSE(config.device_budget.has_value());
-  EXPECT_EQ(config.device_reserve, Size::bytes(256 * kMiB));
+  EXPECT_FALSE(config.device_reserve.has_value());  // auto
   EXPECT_EQ(config.host_budget, Size::percent(50));
   EXPECT_EQ(config.min_swappable, 2 * kMiB);
   EXPECT_EQ(config.policy, "lru");
@@ -216,6 +216,16 @@ TEST(Loader, ZeroNegativeAndOutOfRangeValues) {
   ASSERT_TRUE(zero.ok()) << zero.error().to_string();
   EXPECT_EQ(zero->device_reserve, Size::bytes(0));
   EXPECT_EQ(zero->min_swappable, 0u);
+  const Result<Config> automatic =
+      load_config_string("device_reserve: 1GiB\ndevice_reserve: auto\n");
+  EXPECT_FALSE(automatic.ok());  // a key given twice is a mistake, whatever the values
+  const Result<Config> reset = load_config_string("device_reserve: auto\n");
+  ASSERT_TRUE(reset.ok()) << reset.error().to_string();
+  EXPECT_FALSE(reset->device_reserve.has_value());
+  const Result<Config> nonsense = load_config_string("device_reserve: plenty\n");
+  ASSERT_FALSE(nonsense.ok());
+  EXPECT_NE(nonsense.error().to_string().find("auto"), std::string::npos)
+      << nonsense.error().to_string();
 }
 
 TEST(Loader, PinRulesThatCannotMatchAreErrors) {

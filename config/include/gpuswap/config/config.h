@@ -61,8 +61,10 @@ struct Config {
   // See device_budget_bytes().
   std::optional<Size> device_budget;
   // Left to what gpuswap does not manage (the CUDA context, module and
-  // stream memory). A percentage is of the device's total memory.
-  Size device_reserve = Size::bytes(256ull << 20);
+  // stream memory). A percentage is of the device's total memory. Empty
+  // ("auto"): kAutoReserveBytes, but never more than an eighth of the device
+  // (see device_reserve_bytes()).
+  std::optional<Size> device_reserve;
   // Pinned host memory for evicted regions. A percentage is of physical RAM.
   Size host_budget = Size::percent(50);
   // Allocations smaller than this pass through untouched and stay resident.
@@ -84,9 +86,18 @@ struct Config {
   friend bool operator==(const Config&, const Config&) = default;
 };
 
+// What `device_reserve: auto` leaves on a device of a few GiB or more: room
+// for a CUDA context, its modules and the libraries' workspaces.
+inline constexpr std::uint64_t kAutoReserveBytes = 256ull << 20;
+
+// device_reserve in bytes on a device with `total` bytes. Auto is
+// kAutoReserveBytes capped at total / 8, so that a small (or emulated) device
+// keeps most of its memory for the application.
+std::uint64_t device_reserve_bytes(const Config& config, std::uint64_t total);
+
 // The device budget in bytes for a device with `total` bytes of which `free`
 // were free at start: device_budget (auto: `free`), never more than `free`
-// minus device_reserve (saturating at 0).
+// minus device_reserve_bytes() (saturating at 0).
 std::uint64_t device_budget_bytes(const Config& config, std::uint64_t total, std::uint64_t free);
 
 // Names as the policy file spells them, and the reverse (nullopt if unknown).
