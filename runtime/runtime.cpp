@@ -139,7 +139,7 @@ Status Runtime::start(CUcontext context, CUdevice device) {
       !status) {
     return status;
   }
-  by_slot_.assign(arena_->page_map().slot_count(), nullptr);
+  by_slot_.assign(arena_->page_map().slot_count(), Slot{});
   TraceHeader header;
   header.device_budget = device_budget_;
   trace_ = std::make_unique<TraceWriter>(config_.trace, header);
@@ -256,7 +256,7 @@ Status Runtime::mem_alloc(std::uint64_t bytes, CUdeviceptr* out) {
   Entry& entry = regions_[id];
   entry.region = std::move(region);
   entry.config_pinned = config_.pinned(bytes, index);
-  by_slot_[(start - arena_->base()) >> kGranuleShift] = &entry;
+  by_slot_[(start - arena_->base()) >> kGranuleShift] = Slot{&entry, entry.region.get()};
   live_region_bytes_ += rounded;
   policy_->on_allocated(id, rounded);
   emit(TraceKind::alloc, TraceReason::none, id, bytes, 0);
@@ -300,7 +300,7 @@ Status Runtime::mem_free(CUdeviceptr pointer) {
         (void)region->set_host_backing(nullptr, held);
       }
     }
-    by_slot_[(region->base() - arena_->base()) >> kGranuleShift] = nullptr;
+    by_slot_[(region->base() - arena_->base()) >> kGranuleShift] = Slot{};
     (void)arena_->remove(region->base());
     live_region_bytes_ -= region->size();
     policy_->on_freed(id);
@@ -342,8 +342,10 @@ Runtime::Entry* Runtime::entry_of(const Region* region) {
   const std::uintptr_t offset = region->base() - arena_->base();
   const std::size_t slot = static_cast<std::size_t>(offset >> kGranuleShift);
   if (slot >= by_slot_.size()) return nullptr;
-  Entry* entry = by_slot_[slot];
-  return entry != nullptr && entry->region.get() == region ? entry : nullptr;
+  // The region is compared in the slot itself: the hot path then reads no
+  // Entry at all.
+  const Slot& found = by_slot_[slot];
+  return found.region == region ? found.entry : nullptr;
 }
 
 // ---------------------------------------------------------------------------
@@ -633,7 +635,7 @@ Status Runtime::make_resident_locked(Entry& entry, AccessMode mode, Room* room) 
   (void)region.note_stream(restore_stream_, held);
   entry.ready = ready;
   pending_host_frees_.push_back(
-      {host, copy_start, copied, region.id(), region.requested_size(), started});
+      {host, copy_start, copied, ready, region.id(), region.requested_size(), started});
   pending_count_.store(pending_host_frees_.size(), std::memory_order_relaxed);
   ++stats_.restores;
   stats_.bytes_to_device += region.requested_size();
@@ -665,6 +667,14 @@ void Runtime::reap_locked(bool wait) {
     policy_->on_transfer({pending.region, policy::Direction::to_device, pending.bytes,
                           std::chrono::nanoseconds(took)});
     emit(TraceKind::restore, TraceReason::demand, pending.region, pending.bytes, took);
+    // The ready event was recorded just before `done`, so it has completed
+    // too: users need not wait for it any more. This keeps "a region has a
+    // ready event" implying "a restore is pending", which lets the hot path
+    // skip the check when none is.
+    if (auto it = regions_.find(pending.region);
+        it != regions_.end() && it->second.ready == pending.ready) {
+      forget_ready_locked(it->second);
+    }
     pending_host_frees_.pop_front();
     pending_count_.store(pending_host_frees_.size(), std::memory_order_relaxed);
   }
@@ -720,7 +730,7 @@ Status Runtime::try_prepare_locked(std::size_t count, const Get& get, bool disti
       all_pinned = false;
       continue;
     }
-    guard->pinned_.add(&region);
+    guard->pinned_.add_distinct(&region);
     if (!region.noted_recently(stream)) {
       RegionLock held = region.lock();
       (void)region.note_stream(stream, held);
@@ -734,15 +744,17 @@ Status Runtime::try_prepare_locked(std::size_t count, const Get& get, bool disti
     }
     RegionLock held = touch.region->lock();
     if (Status status = touch.region->pin(held); !status) return status;
-    guard->pinned_.add(touch.region);
+    guard->pinned_.add_distinct(touch.region);
     (void)touch.region->note_stream(stream, held);
   }
 
   unique.accesses.clear();
+  // A region has a ready event only while its restore's host copy is pending.
+  const bool restores_pending = !pending_host_frees_.empty();
   for (const Touch& touch : unique.items) {
-    Entry& entry = *entry_of(touch.region);
     const Region& region = *touch.region;
-    if (entry.ready != nullptr) {
+    Entry& entry = *entry_of(touch.region);
+    if (restores_pending && entry.ready != nullptr) {
       // The copy in may still be running: the application's stream waits
       // for it on the GPU, the host does not.
       if (driver_.cuEventQuery(entry.ready) == CUDA_SUCCESS) {

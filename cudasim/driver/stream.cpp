@@ -3,7 +3,6 @@
 #include <sys/prctl.h>
 
 #include <atomic>
-#include <chrono>
 
 #include "context.h"
 #include "fault_guard.h"
@@ -22,23 +21,6 @@ Stream::~Stream() {
   join();
 }
 
-namespace {
-
-// How long an idle worker polls for new work before it sleeps. A GPU picks
-// up a launch without the host making a system call; waking a sleeping
-// thread costs the launching thread a futex call instead, which would make
-// every launch that finds its stream idle look several times dearer than
-// one that finds it busy.
-constexpr auto kSpin = std::chrono::microseconds(30);
-
-void cpu_relax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#endif
-}
-
-}  // namespace
-
 std::uint64_t Stream::push(Op op) {
   std::uint64_t seq = 0;
   bool wake = false;
@@ -46,7 +28,6 @@ std::uint64_t Stream::push(Op op) {
     std::lock_guard lock(mu_);
     seq = ++pushed_;
     queue_.emplace_back(seq, std::move(op));
-    pushed_seen_.store(seq, std::memory_order_release);
     wake = sleeping_;
   }
   if (wake) work_cv_.notify_one();
@@ -54,15 +35,8 @@ std::uint64_t Stream::push(Op op) {
 }
 
 void Stream::await_work(std::unique_lock<std::mutex>& lock) {
-  if (!queue_.empty() || retiring_) return;
-  const std::uint64_t seen = pushed_;
-  lock.unlock();
-  const auto until = std::chrono::steady_clock::now() + kSpin;
-  for (unsigned i = 1; pushed_seen_.load(std::memory_order_acquire) == seen; ++i) {
-    cpu_relax();
-    if (i % 64 == 0 && std::chrono::steady_clock::now() >= until) break;
-  }
-  lock.lock();
+  // push() wakes the worker only while it sleeps here: a launch onto a busy
+  // stream costs no system call, as on a GPU.
   sleeping_ = true;
   work_cv_.wait(lock, [&] { return !queue_.empty() || retiring_; });
   sleeping_ = false;
@@ -74,13 +48,18 @@ std::uint64_t Stream::last() const {
 }
 
 bool Stream::done(std::uint64_t seq) const {
-  std::lock_guard lock(mu_);
-  return completed_ >= seq;
+  return completed_.load(std::memory_order_acquire) >= seq;
 }
 
 void Stream::wait(std::uint64_t seq) const {
+  if (done(seq)) return;
   std::unique_lock lock(mu_);
-  done_cv_.wait(lock, [&] { return completed_ >= seq; });
+  // The worker notifies only while someone waits; the count is raised
+  // before the completed sequence is checked (both sequentially consistent),
+  // so the worker either sees the waiter or the waiter sees the completion.
+  waiters_.fetch_add(1, std::memory_order_seq_cst);
+  done_cv_.wait(lock, [&] { return completed_.load(std::memory_order_seq_cst) >= seq; });
+  waiters_.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void Stream::retire() {
@@ -104,33 +83,40 @@ void Stream::run() {
   // Link-time sleeps are short (a 1 MiB chunk at 12 GB/s is 87 us): without
   // this, the default 50 us timer slack would stretch every one of them.
   prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+  std::deque<std::pair<std::uint64_t, Op>> batch;
   for (;;) {
-    std::uint64_t seq = 0;
-    Op op;
     {
+      // Everything queued is taken at once: the launching thread and the
+      // worker then meet on the mutex once per batch, not once per operation.
       std::unique_lock lock(mu_);
       await_work(lock);
       if (queue_.empty()) return;
-      seq = queue_.front().first;
-      op = std::move(queue_.front().second);
-      queue_.pop_front();
+      batch.swap(queue_);
     }
-    for (const StreamPoint& p : op.after) {
-      if (p.stream.get() != this) p.stream->wait(p.seq);
+    while (!batch.empty()) {
+      const std::uint64_t seq = batch.front().first;
+      run_one(batch.front().second);
+      batch.pop_front();
+      completed_.store(seq, std::memory_order_seq_cst);
+      if (waiters_.load(std::memory_order_seq_cst) != 0) {
+        { std::lock_guard lock(mu_); }  // a waiter between its check and its sleep
+        done_cv_.notify_all();
+      }
     }
-    op.after.clear();
-    const CUresult status = ctx_->sticky_error();
-    if (op.host) {
-      op.host(status);
-    } else if (op.work && status == CUDA_SUCCESS) {
-      std::uintptr_t addr = 0;
-      if (!guarded(op.work, &addr)) ctx_->report_fault(addr, op.label, *this);
-    }
-    {
-      std::lock_guard lock(mu_);
-      completed_ = seq;
-    }
-    done_cv_.notify_all();
+  }
+}
+
+void Stream::run_one(Op& op) {
+  for (const StreamPoint& p : op.after) {
+    if (p.stream.get() != this) p.stream->wait(p.seq);
+  }
+  op.after.clear();
+  const CUresult status = ctx_->sticky_error();
+  if (op.host) {
+    op.host(status);
+  } else if (op.work && status == CUDA_SUCCESS) {
+    std::uintptr_t addr = 0;
+    if (!guarded(op.work, &addr)) ctx_->report_fault(addr, op.label, *this);
   }
 }
 

@@ -70,6 +70,7 @@ class Stream {
   void run();
   // Waits (mu_ held through `lock`) until there is work or the stream retires.
   void await_work(std::unique_lock<std::mutex>& lock);
+  void run_one(Op& op);
 
   Context* ctx_;
   Kind kind_;
@@ -81,9 +82,8 @@ class Stream {
   mutable std::condition_variable done_cv_;
   std::deque<std::pair<std::uint64_t, Op>> queue_;
   std::uint64_t pushed_ = 0;
-  // pushed_ for the worker's lock-free polling while it spins.
-  std::atomic<std::uint64_t> pushed_seen_{0};
-  std::uint64_t completed_ = 0;
+  std::atomic<std::uint64_t> completed_{0};
+  mutable std::atomic<int> waiters_{0};  // threads in wait(), for the worker's notify
   bool retiring_ = false;
   bool sleeping_ = false;  // the worker waits on work_cv_: push must wake it
   std::thread worker_;

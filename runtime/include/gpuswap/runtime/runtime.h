@@ -174,6 +174,7 @@ class Runtime {
     void* host;
     CUevent start;  // recorded before the copy in, for its duration
     CUevent done;
+    CUevent ready;  // the region's Entry::ready when the copy was enqueued
     RegionId region;
     std::uint64_t bytes;
     std::chrono::steady_clock::time_point started;
@@ -236,7 +237,13 @@ class Runtime {
   mutable std::mutex mu_;
   // Everything below is guarded by mu_.
   std::unordered_map<RegionId, Entry> regions_;
-  std::vector<Entry*> by_slot_;  // arena granule of a region's base -> its entry
+  // Arena granule of a region's base -> its entry, and the region itself so
+  // that a lookup can be checked without reading the entry.
+  struct Slot {
+    Entry* entry = nullptr;
+    const Region* region = nullptr;
+  };
+  std::vector<Slot> by_slot_;
   std::unordered_map<CUdeviceptr, std::uint64_t> pass_through_;
   std::uint64_t pass_through_bytes_ = 0;
   std::uint64_t live_region_bytes_ = 0;

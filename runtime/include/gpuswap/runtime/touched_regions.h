@@ -35,6 +35,16 @@ class TouchedRegions {
     spill(region);
   }
 
+  // Adds a region the caller knows is not present yet (no search).
+  void add_distinct(Region* region) {
+    last_ = region;
+    if (overflow_.empty() && inline_count_ < kInline) {
+      inline_[inline_count_++] = region;
+      return;
+    }
+    spill(region);
+  }
+
   void clear() {
     inline_count_ = 0;
     last_ = nullptr;
