@@ -132,7 +132,7 @@ done
 
 printf '%-30s %19s %19s %15s\n' "ns/launch (real time)" "cudasim min/median" "+gpuswap min/median" \
   "ratio min/median"
-for name in BM_LaunchEnqueue BM_LaunchAndRun; do
+for name in BM_LaunchEnqueueBusy BM_LaunchEnqueue BM_LaunchAndRun; do
   plain_min=$(launch_times "$WORK/launch_plain.csv" "$name" | sort -g | head -1)
   plain_median=$(launch_times "$WORK/launch_plain.csv" "$name" | median)
   shim_min=$(launch_times "$WORK/launch_shim.csv" "$name" | sort -g | head -1)
@@ -145,6 +145,10 @@ for name in BM_DecodeKernelParams BM_DecodeExtra; do
   read -r real cpu < <(median_of "$WORK/decoder.csv" "$name")
   printf '%-34s %9.1f ns real, %.1f ns CPU\n' "$name (ns/decode)" "$real" "$cpu"
 done
+busy_plain=$(launch_times "$WORK/launch_plain.csv" BM_LaunchEnqueueBusy | median)
+busy_shim=$(launch_times "$WORK/launch_shim.csv" BM_LaunchEnqueueBusy | median)
+printf 'gpuswap adds %.0f ns per launch to a busy stream (median), %.0f%% of cudasim'"'"'s own; goal: at most 5%%\n' \
+  "$(calc "%.1f" "$busy_shim - $busy_plain")" "$(calc "%.2f" "100 * ($busy_shim - $busy_plain) / $busy_plain")"
 
 # ---------------------------------------------------------------------------
 # 2. The trainer at the batch that fits
