@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Every check that needs a real GPU, in one go, on the machine that has it:
+# the device report of `gpuswap doctor`, the demo trainer built for the GPU
+# (train_cnn_gpu.sh), and a PyTorch job (pytorch_convnet.sh) where PyTorch
+# is installed. Prints PASS/FAIL lines and the figures docs/gpu-validation.md
+# records; exits non-zero when a check fails.
+# usage: tests/gpu/run.sh BUILD_DIR
+set -uo pipefail
+BUILD_DIR=${1:?usage: tests/gpu/run.sh BUILD_DIR}
+HERE=$(dirname "$0")
+status=0
+echo "== gpuswap doctor"
+"$BUILD_DIR/tools/gpuswap" doctor || status=1
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv 2>/dev/null
+echo "== train_cnn_gpu"
+bash "$HERE/train_cnn_gpu.sh" "$BUILD_DIR" || status=1
+echo "== PyTorch"
+bash "$HERE/pytorch_convnet.sh" "$BUILD_DIR" || status=1
+exit $status
