@@ -336,6 +336,11 @@ CUresult driver_call_with(runtime::Runtime& rt, Real real, Args... args) {
       if (result == CUDA_SUCCESS && exec != nullptr) record_graph(rt, *exec, graph);
       return result;
     }(args...);
+  } else if constexpr (is(id, "cuStreamDestroy")) {
+    return [&](CUstream stream) {
+      rt.stream_destroying(stream);
+      return issue();
+    }(args...);
   } else if constexpr (is(id, "cuGraphExecDestroy")) {
     return [&](CUgraphExec exec) {
       forget_graph(exec);

@@ -280,6 +280,55 @@ TEST_F(SwapEngine, EvictionWaitsForTheKernelThatUsesTheRegion) {
   EXPECT_EQ(runtime_->stats().restores, 1u);
 }
 
+// A stream the application destroys while work on a region is still queued
+// on it: the eviction still waits for that work (on the stream that stands in
+// for the dead one), and does not synchronise the whole context to do so
+// (another stream, held shut, would keep it waiting).
+TEST_F(SwapEngine, ADestroyedStreamsWorkIsWaitedForWithoutSynchronisingTheContext) {
+  start(tight_config());
+  Buffer buffer = allocate(4 * kMiB);
+  CUstream doomed = nullptr;
+  CUstream other = nullptr;
+  ASSERT_EQ(driver_.cuStreamCreate(&doomed, CU_STREAM_NON_BLOCKING), CUDA_SUCCESS);
+  ASSERT_EQ(driver_.cuStreamCreate(&other, CU_STREAM_NON_BLOCKING), CUDA_SUCCESS);
+  ASSERT_TRUE(fill(buffer, 21, doomed).is_ok());
+  shadow_fill(buffer, 21);
+
+  const auto hold = [](void* flag) {
+    while (!static_cast<std::atomic<bool>*>(flag)->load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  };
+  std::atomic<bool> doomed_open{false};
+  std::atomic<bool> other_open{false};
+  ASSERT_EQ(host_func_(doomed, hold, &doomed_open), CUDA_SUCCESS);
+  ASSERT_TRUE(add(buffer, 9, doomed).is_ok());
+  shadow_add(buffer, 9);
+  ASSERT_EQ(host_func_(other, hold, &other_open), CUDA_SUCCESS);
+
+  runtime_->stream_destroying(doomed);
+  ASSERT_EQ(driver_.cuStreamDestroy(doomed), CUDA_SUCCESS);
+
+  std::atomic<bool> evicted{false};
+  std::thread evictor([&] {
+    EXPECT_TRUE(runtime_->evict(buffer.dptr).is_ok());
+    evicted = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  EXPECT_FALSE(evicted.load()) << "the eviction did not wait for the destroyed stream's kernel";
+  doomed_open = true;
+  for (int i = 0; i < 5000 && !evicted.load(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_TRUE(evicted.load()) << "the eviction waited for an unrelated stream";
+  other_open = true;  // never leave the evictor (or the test) hanging
+  evictor.join();
+  EXPECT_EQ(runtime_->stats().evictions, 1u);
+  expect_contents(buffer, stream_);
+  EXPECT_EQ(driver_.cuStreamSynchronize(other), CUDA_SUCCESS);
+  EXPECT_EQ(driver_.cuStreamDestroy(other), CUDA_SUCCESS);
+}
+
 TEST_F(SwapEngine, AnOperationLargerThanTheBudgetFailsAndLosesNothing) {
   start(tight_config());
   Buffer a = allocate(10 * kMiB);

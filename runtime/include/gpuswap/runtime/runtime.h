@@ -137,6 +137,15 @@ class Runtime {
   // a region that is not resident is left as it is.
   Status evict(CUdeviceptr base);
 
+  // The application is about to destroy `stream` (call before the real
+  // cuStreamDestroy). Regions whose stream set names it get, in its place, a
+  // stream of the runtime's that waits (GPU-side) for everything issued to
+  // it so far, so that a later eviction or free still waits for that work
+  // without an event on a dead stream, and without synchronising the whole
+  // context. O(regions) when some region names the stream; streams are
+  // seldom destroyed.
+  void stream_destroying(CUstream stream);
+
   // Frees the host copies of restores whose copy in has completed and
   // reports them (trace, policy), without waiting for any. Costs one atomic
   // load when none is pending; the sync-point hooks call it.
@@ -232,6 +241,9 @@ class Runtime {
   ParamLayoutCache layouts_{param_source_};
   CUstream evict_stream_ = nullptr;
   CUstream restore_stream_ = nullptr;
+  // Stands in for destroyed application streams (stream_destroying); made on
+  // first need, under mu_.
+  CUstream successor_stream_ = nullptr;
   std::unique_ptr<TraceWriter> trace_;
 
   mutable std::mutex mu_;

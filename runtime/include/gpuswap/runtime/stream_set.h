@@ -19,6 +19,8 @@ class StreamSet {
   // Adds `stream` unless present; returns whether it was added.
   bool insert(CUstream stream);
   bool contains(CUstream stream) const;
+  // Removes `stream`; returns whether it was present.
+  bool erase(CUstream stream);
   void clear();
   std::size_t size() const { return inline_count_ + overflow_.size(); }
   bool empty() const { return size() == 0; }
