@@ -1,0 +1,482 @@
+// How close gpuswap's evictions and restores come to the emulated link when
+// nothing else competes for the machine: a driver-API program whose buffers
+// total several times the device and whose kernels are nearly free, so that
+// the copies, not cudasim's CPU-emulated kernels, are the work.
+//
+// It allocates N regions (default 16 x 8 MiB), fills each with a pattern, and
+// then, for a number of rounds, launches on every region in turn a kernel that
+// reads and rewrites one 8-byte word per 4 KiB page. On a device smaller than
+// the buffers, under LD_PRELOAD=libgpuswap.so, visiting the regions in a cycle
+// makes every launch restore its region and evict another: each region is
+// written every round, so each eviction must really copy it out and each
+// restore copy it back. At the end every word of every region is compared
+// with a host model (the page words chain all rounds' values, so a lost or
+// stale copy shows); any difference exits with status 1.
+//
+//   --mode swap    (default) the program above; run it under gpuswap with a
+//                  swap trace and read the copy times from the trace.
+//   --mode copies  the reference, without gpuswap on a device that holds
+//                  every region: after each kernel the program itself copies
+//                  the region to pinned host memory and back, as an eviction
+//                  and a restore would (the copy out on its own stream after
+//                  the kernel, the host waiting for it; the copy in on another
+//                  stream that the kernel stream then waits for), timing each
+//                  copy with events recorded around it on its stream, as
+//                  gpuswap does. Same sizes, same count, same timing method
+//                  and the same kernels: what differs from `swap` is gpuswap.
+//   --mode memcpy  no device at all: plain memcpy between two host arrays of
+//                  the regions' total size, region by region in 1 MiB pieces
+//                  (cudasim's copy engine moves a copy in such chunks), out
+//                  and back, as often as the other modes copy. cudasim's copy
+//                  engine is one CPU thread's memcpy paced by the link model,
+//                  so this is the fastest any emulated copy of these buffers
+//                  can be on the machine: a copy can only reach the link's
+//                  rate where memcpy is faster than the link.
+//
+// Prints one line of JSON: the mode, the geometry, the wall time of the
+// rounds and, for `copies` and `memcpy`, bytes and summed copy time each way.
+#include <cuda.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cudasim/kernel.h"
+
+namespace {
+
+constexpr std::size_t kPageBytes = 4096;
+constexpr std::size_t kWordsPerPage = kPageBytes / sizeof(std::uint64_t);
+
+enum class Mode { kSwap, kCopies, kMemcpy };
+
+const char* name_of(Mode mode) {
+  switch (mode) {
+    case Mode::kCopies:
+      return "copies";
+    case Mode::kMemcpy:
+      return "memcpy";
+    case Mode::kSwap:
+      break;
+  }
+  return "swap";
+}
+
+struct Options {
+  Mode mode = Mode::kSwap;
+  int regions = 16;
+  std::size_t region_bytes = std::size_t{8} << 20;
+  int rounds = 8;
+  int resident = 8;  // regions a device holds at once (copies, memcpy)
+};
+
+// The region the launch on region r evicts when the device holds `resident`
+// of them and they are visited in a cycle: the least recently used one.
+int victim_of(const Options& options, int r) {
+  return (r + options.regions - options.resident) % options.regions;
+}
+
+// The value a page's word takes after a kernel: depends on what it held, so
+// that every round's result depends on the previous round's having survived
+// the trip to host memory and back.
+std::uint64_t step(std::uint64_t word, std::uint64_t salt) {
+  std::uint64_t z = word ^ (salt + 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+// The salt of one page in one launch.
+std::uint64_t salt_of(int region, int round, std::size_t page) {
+  return (static_cast<std::uint64_t>(region) << 48) ^ (static_cast<std::uint64_t>(round) << 32) ^
+         page;
+}
+
+// The fill of region r: a 32-bit pattern (cuMemsetD32) and the word it makes.
+unsigned fill_of(int region) {
+  return 0x5a5a0000u + static_cast<unsigned>(region);
+}
+std::uint64_t fill_word(int region) {
+  const std::uint64_t f = fill_of(region);
+  return (f << 32) | f;
+}
+
+// touch_pages(std::uint64_t* base, std::uint64_t bytes, int region, int round)
+void touch_pages(const cudasimLaunch*, void** args) {
+  auto* base = cudasim::arg<std::uint64_t*>(args, 0);
+  const auto bytes = cudasim::arg<std::uint64_t>(args, 1);
+  const int region = cudasim::arg<int>(args, 2);
+  const int round = cudasim::arg<int>(args, 3);
+  for (std::size_t page = 0; page < bytes / kPageBytes; ++page) {
+    std::uint64_t& word = base[page * kWordsPerPage];
+    word = step(word, salt_of(region, round, page));
+  }
+}
+using TouchLayout = cudasim::ParamLayout<std::uint64_t*, std::uint64_t, int, int>;
+
+bool ok(CUresult status, const char* what) {
+  if (status == CUDA_SUCCESS) return true;
+  const char* name = nullptr;
+  cuGetErrorName(status, &name);
+  std::fprintf(stderr, "bench_swap: %s failed: %s\n", what, name != nullptr ? name : "?");
+  return false;
+}
+
+bool parse_size(std::string_view text, std::size_t* out) {
+  char* end = nullptr;
+  const std::string copy(text);
+  const unsigned long long value = std::strtoull(copy.c_str(), &end, 10);
+  if (end == copy.c_str()) return false;
+  const std::string_view unit(end);
+  std::size_t shift = 0;
+  if (unit == "KiB") {
+    shift = 10;
+  } else if (unit == "MiB") {
+    shift = 20;
+  } else if (!unit.empty()) {
+    return false;
+  }
+  *out = static_cast<std::size_t>(value) << shift;
+  return true;
+}
+
+bool parse_int(std::string_view text, int* out) {
+  const std::string copy(text);
+  char* end = nullptr;
+  const long value = std::strtol(copy.c_str(), &end, 10);
+  if (end == copy.c_str() || *end != '\0' || value <= 0 || value > 1 << 20) return false;
+  *out = static_cast<int>(value);
+  return true;
+}
+
+bool parse(int argc, char** argv, Options* options) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view flag(argv[i]);
+    if (i + 1 >= argc) return false;
+    const std::string_view value(argv[++i]);
+    bool good = false;
+    if (flag == "--mode") {
+      good = true;
+      if (value == "swap") {
+        options->mode = Mode::kSwap;
+      } else if (value == "copies") {
+        options->mode = Mode::kCopies;
+      } else if (value == "memcpy") {
+        options->mode = Mode::kMemcpy;
+      } else {
+        good = false;
+      }
+    } else if (flag == "--regions") {
+      good = parse_int(value, &options->regions);
+    } else if (flag == "--region-size") {
+      good = parse_size(value, &options->region_bytes) && options->region_bytes >= kPageBytes &&
+             options->region_bytes % kPageBytes == 0;
+    } else if (flag == "--rounds") {
+      good = parse_int(value, &options->rounds);
+    } else if (flag == "--resident") {
+      good = parse_int(value, &options->resident);
+    }
+    if (!good) return false;
+  }
+  return options->resident < options->regions;
+}
+
+// Event-timed copies each way, in the shape of gpuswap's evictions and
+// restores.
+class CopyMirror {
+ public:
+  CopyMirror() = default;
+  CopyMirror(const CopyMirror&) = delete;
+  CopyMirror& operator=(const CopyMirror&) = delete;
+  ~CopyMirror() {
+    for (CUevent event : {after_work_, start_, done_, in_start_, in_done_}) {
+      if (event != nullptr) (void)cuEventDestroy(event);
+    }
+    for (CUstream s : {out_stream_, in_stream_}) {
+      if (s != nullptr) (void)cuStreamDestroy(s);
+    }
+    for (void* buffer : host_) {
+      if (buffer != nullptr) (void)cuMemFreeHost(buffer);
+    }
+  }
+
+  bool set_up(const Options& options) {
+    host_.resize(static_cast<std::size_t>(options.regions));
+    for (void*& buffer : host_) {
+      if (!ok(cuMemAllocHost(&buffer, options.region_bytes), "cuMemAllocHost")) return false;
+    }
+    return ok(cuStreamCreate(&out_stream_, CU_STREAM_NON_BLOCKING), "cuStreamCreate") &&
+           ok(cuStreamCreate(&in_stream_, CU_STREAM_NON_BLOCKING), "cuStreamCreate") &&
+           ok(cuEventCreate(&after_work_, CU_EVENT_DEFAULT), "cuEventCreate") &&
+           ok(cuEventCreate(&start_, CU_EVENT_DEFAULT), "cuEventCreate") &&
+           ok(cuEventCreate(&done_, CU_EVENT_DEFAULT), "cuEventCreate") &&
+           ok(cuEventCreate(&in_start_, CU_EVENT_DEFAULT), "cuEventCreate") &&
+           ok(cuEventCreate(&in_done_, CU_EVENT_DEFAULT), "cuEventCreate");
+  }
+
+  // Untimed: every host copy starts equal to its region, as if each had
+  // been evicted once.
+  bool copy_out_all(const std::vector<CUdeviceptr>& regions, std::size_t bytes) {
+    for (std::size_t r = 0; r < regions.size(); ++r) {
+      if (!ok(cuMemcpyDtoH(host_[r], regions[r], bytes), "cuMemcpyDtoH")) return false;
+    }
+    return true;
+  }
+
+  // Before the launch on `region` (queued next on `stream`): copies `victim`
+  // out after the work queued on `stream` so far, the host waiting for it,
+  // then `region` in, the launch waiting for that.
+  bool swap(int victim, CUdeviceptr victim_base, int region, CUdeviceptr region_base,
+            std::size_t bytes, CUstream stream) {
+    void* victim_host = host_[static_cast<std::size_t>(victim)];
+    if (!ok(cuEventRecord(after_work_, stream), "cuEventRecord") ||
+        !ok(cuStreamWaitEvent(out_stream_, after_work_, 0), "cuStreamWaitEvent") ||
+        !ok(cuEventRecord(start_, out_stream_), "cuEventRecord") ||
+        !ok(cuMemcpyDtoHAsync(victim_host, victim_base, bytes, out_stream_), "cuMemcpyDtoHAsync") ||
+        !ok(cuEventRecord(done_, out_stream_), "cuEventRecord") ||
+        !ok(cuEventSynchronize(done_), "cuEventSynchronize")) {
+      return false;
+    }
+    // The previous copy in has finished (the launch after it came before the
+    // copy out just waited for); its events are reused below.
+    if (!add_elapsed(in_pending_, in_start_, in_done_, &to_device_ns_)) return false;
+    if (!add_elapsed(true, start_, done_, &to_host_ns_)) return false;
+    // The region's host copy holds what the region holds (it was copied out
+    // after its last launch), so copying it in changes no byte, as a restore
+    // must not.
+    void* region_host = host_[static_cast<std::size_t>(region)];
+    if (!ok(cuEventRecord(in_start_, in_stream_), "cuEventRecord") ||
+        !ok(cuMemcpyHtoDAsync(region_base, region_host, bytes, in_stream_), "cuMemcpyHtoDAsync") ||
+        !ok(cuEventRecord(in_done_, in_stream_), "cuEventRecord") ||
+        !ok(cuStreamWaitEvent(stream, in_done_, 0), "cuStreamWaitEvent")) {
+      return false;
+    }
+    in_pending_ = true;
+    bytes_each_way_ += bytes;
+    return true;
+  }
+
+  bool finish() {
+    if (!ok(cuStreamSynchronize(in_stream_), "cuStreamSynchronize")) return false;
+    const bool timed = add_elapsed(in_pending_, in_start_, in_done_, &to_device_ns_);
+    in_pending_ = false;
+    return timed;
+  }
+
+  std::uint64_t bytes_each_way() const { return bytes_each_way_; }
+  double to_host_ns() const { return to_host_ns_; }
+  double to_device_ns() const { return to_device_ns_; }
+
+ private:
+  static bool add_elapsed(bool pending, CUevent start, CUevent done, double* sum) {
+    if (!pending) return true;
+    float ms = 0.0f;
+    if (!ok(cuEventSynchronize(done), "cuEventSynchronize") ||
+        !ok(cuEventElapsedTime(&ms, start, done), "cuEventElapsedTime")) {
+      return false;
+    }
+    *sum += static_cast<double>(ms) * 1e6;
+    return true;
+  }
+
+  std::vector<void*> host_;
+  CUstream out_stream_ = nullptr;
+  CUstream in_stream_ = nullptr;
+  CUevent after_work_ = nullptr;
+  CUevent start_ = nullptr;
+  CUevent done_ = nullptr;
+  CUevent in_start_ = nullptr;
+  CUevent in_done_ = nullptr;
+  bool in_pending_ = false;
+  std::uint64_t bytes_each_way_ = 0;
+  double to_host_ns_ = 0;
+  double to_device_ns_ = 0;
+};
+
+// Compares every word of every region with the model: page words with the
+// chained values, all others with the region's fill.
+bool check(const Options& options, const std::vector<CUdeviceptr>& regions,
+           const std::vector<std::vector<std::uint64_t>>& model) {
+  std::vector<std::uint64_t> words(options.region_bytes / sizeof(std::uint64_t));
+  std::size_t wrong = 0;
+  for (int r = 0; r < options.regions; ++r) {
+    const auto index = static_cast<std::size_t>(r);
+    if (!ok(cuMemcpyDtoH(words.data(), regions[index], options.region_bytes), "cuMemcpyDtoH"))
+      return false;
+    for (std::size_t w = 0; w < words.size(); ++w) {
+      const std::uint64_t expected =
+          w % kWordsPerPage == 0 ? model[index][w / kWordsPerPage] : fill_word(r);
+      if (words[w] == expected) continue;
+      if (wrong++ < 5) {
+        std::fprintf(stderr, "bench_swap: region %d word %zu is %#llx, expected %#llx\n", r, w,
+                     static_cast<unsigned long long>(words[w]),
+                     static_cast<unsigned long long>(expected));
+      }
+    }
+  }
+  if (wrong != 0) std::fprintf(stderr, "bench_swap: %zu words differ from the model\n", wrong);
+  return wrong == 0;
+}
+
+void print_result(const Options& options, std::int64_t wall_ns, std::uint64_t bytes_each_way,
+                  double to_host_ns, double to_device_ns) {
+  std::printf("{\"mode\":\"%s\",\"regions\":%d,\"region_bytes\":%zu,\"rounds\":%d,\"wall_ns\":%lld",
+              name_of(options.mode), options.regions, options.region_bytes, options.rounds,
+              static_cast<long long>(wall_ns));
+  if (options.mode != Mode::kSwap) {
+    std::printf(",\"d2h_bytes\":%llu,\"d2h_ns\":%.0f,\"h2d_bytes\":%llu,\"h2d_ns\":%.0f",
+                static_cast<unsigned long long>(bytes_each_way), to_host_ns,
+                static_cast<unsigned long long>(bytes_each_way), to_device_ns);
+  }
+  std::printf(",\"check\":\"ok\"}\n");
+}
+
+// Host arrays standing for the device's regions and the host copies, copied
+// in the order of the copies mode.
+int run_memcpy(const Options& options) {
+  constexpr std::size_t kChunk = std::size_t{1} << 20;
+  const std::size_t total = options.region_bytes * static_cast<std::size_t>(options.regions);
+  std::vector<unsigned char> device(total, 1);
+  std::vector<unsigned char> host(total, 1);
+  using Clock = std::chrono::steady_clock;
+  Clock::duration out{};
+  Clock::duration in{};
+  const auto copy = [&](unsigned char* to, const unsigned char* from, int r) {
+    const std::size_t base = options.region_bytes * static_cast<std::size_t>(r);
+    const auto started = Clock::now();
+    for (std::size_t at = 0; at < options.region_bytes; at += kChunk)
+      std::memcpy(to + base + at, from + base + at, std::min(kChunk, options.region_bytes - at));
+    return Clock::now() - started;
+  };
+  const auto started = Clock::now();
+  for (int round = 0; round < options.rounds; ++round) {
+    for (int r = 0; r < options.regions; ++r) {
+      out += copy(host.data(), device.data(), victim_of(options, r));
+      in += copy(device.data(), host.data(), r);
+      device[options.region_bytes * static_cast<std::size_t>(r)] =
+          static_cast<unsigned char>(round + r + 2);  // the kernel's write
+    }
+  }
+  const auto wall = Clock::now() - started;
+  // Every region's last write must have reached its host copy, except for
+  // those resident at the end, whose host copies are one round behind.
+  for (int r = 0; r < options.regions; ++r) {
+    const std::size_t base = options.region_bytes * static_cast<std::size_t>(r);
+    const int last = options.rounds - 1 + r + 2;
+    const bool resident = r >= options.regions - options.resident;
+    const int expected = resident ? last - 1 : last;
+    if (host[base] != static_cast<unsigned char>(options.rounds > 1 || !resident ? expected : 1) ||
+        device[base] != static_cast<unsigned char>(last)) {
+      std::fprintf(stderr, "bench_swap: region %d was not copied as scheduled\n", r);
+      return 1;
+    }
+  }
+  const std::uint64_t bytes = static_cast<std::uint64_t>(options.region_bytes) *
+                              static_cast<std::uint64_t>(options.regions) *
+                              static_cast<std::uint64_t>(options.rounds);
+  using std::chrono::nanoseconds;
+  print_result(options, std::chrono::duration_cast<nanoseconds>(wall).count(), bytes,
+               static_cast<double>(std::chrono::duration_cast<nanoseconds>(out).count()),
+               static_cast<double>(std::chrono::duration_cast<nanoseconds>(in).count()));
+  return 0;
+}
+
+int run(const Options& options) {
+  if (options.mode == Mode::kMemcpy) return run_memcpy(options);
+  const bool copies = options.mode == Mode::kCopies;
+  CUdevice device = 0;
+  CUcontext context = nullptr;
+  CUmodule module = nullptr;
+  CUfunction touch = nullptr;
+  CUstream stream = nullptr;
+  if (!ok(cuInit(0), "cuInit") || !ok(cuDeviceGet(&device, 0), "cuDeviceGet") ||
+      !ok(cuDevicePrimaryCtxRetain(&context, device), "cuDevicePrimaryCtxRetain") ||
+      !ok(cuCtxSetCurrent(context), "cuCtxSetCurrent") ||
+      !ok(static_cast<CUresult>(
+              cudasimRegisterKernel("bench_swap", "touch_pages", touch_pages, TouchLayout::count,
+                                    TouchLayout::offsets.data(), TouchLayout::sizes.data())),
+          "cudasimRegisterKernel") ||
+      !ok(cuModuleLoadData(&module, cudasimModuleImage("bench_swap")), "cuModuleLoadData") ||
+      !ok(cuModuleGetFunction(&touch, module, "touch_pages"), "cuModuleGetFunction") ||
+      !ok(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate")) {
+    return 1;
+  }
+  const std::size_t pages = options.region_bytes / kPageBytes;
+  std::vector<CUdeviceptr> regions(static_cast<std::size_t>(options.regions));
+  std::vector<std::vector<std::uint64_t>> model(regions.size());
+  for (int r = 0; r < options.regions; ++r) {
+    const auto index = static_cast<std::size_t>(r);
+    if (!ok(cuMemAlloc(&regions[index], options.region_bytes), "cuMemAlloc")) {
+      if (!copies) {
+        std::fprintf(stderr,
+                     "bench_swap: the regions exceed the device; --mode swap runs under "
+                     "LD_PRELOAD=libgpuswap.so\n");
+      }
+      return 1;
+    }
+    if (!ok(cuMemsetD32Async(regions[index], fill_of(r), options.region_bytes / 4, stream),
+            "cuMemsetD32Async")) {
+      return 1;
+    }
+    model[index].assign(pages, fill_word(r));
+  }
+  if (!ok(cuStreamSynchronize(stream), "cuStreamSynchronize")) return 1;
+  CopyMirror mirror;
+  if (copies && (!mirror.set_up(options) || !mirror.copy_out_all(regions, options.region_bytes))) {
+    return 1;
+  }
+
+  const auto started = std::chrono::steady_clock::now();
+  for (int round = 0; round < options.rounds; ++round) {
+    for (int r = 0; r < options.regions; ++r) {
+      const auto index = static_cast<std::size_t>(r);
+      const int victim = victim_of(options, r);
+      if (copies && !mirror.swap(victim, regions[static_cast<std::size_t>(victim)], r,
+                                 regions[index], options.region_bytes, stream)) {
+        return 1;
+      }
+      std::uint64_t bytes = options.region_bytes;
+      int region_arg = r;
+      int round_arg = round;
+      void* params[] = {&regions[index], &bytes, &region_arg, &round_arg};
+      if (!ok(cuLaunchKernel(touch, 1, 1, 1, 1, 1, 1, 0, stream, params, nullptr),
+              "cuLaunchKernel")) {
+        return 1;
+      }
+      for (std::size_t page = 0; page < pages; ++page)
+        model[index][page] = step(model[index][page], salt_of(r, round, page));
+    }
+  }
+  if (!ok(cuStreamSynchronize(stream), "cuStreamSynchronize")) return 1;
+  if (copies && !mirror.finish()) return 1;
+  const auto wall_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                           std::chrono::steady_clock::now() - started)
+                           .count();
+
+  if (!check(options, regions, model)) return 1;
+  print_result(options, wall_ns, mirror.bytes_each_way(), mirror.to_host_ns(),
+               mirror.to_device_ns());
+  for (CUdeviceptr region : regions) {
+    if (!ok(cuMemFree(region), "cuMemFree")) return 1;
+  }
+  return ok(cuStreamDestroy(stream), "cuStreamDestroy") ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  if (!parse(argc, argv, &options)) {
+    std::fprintf(stderr,
+                 "usage: bench_swap [--mode swap|copies|memcpy] [--regions N] [--region-size 8MiB] "
+                 "[--rounds N] [--resident N]\n");
+    return 2;
+  }
+  return run(options);
+}
