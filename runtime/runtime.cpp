@@ -421,13 +421,7 @@ Runtime::Room Runtime::make_room_locked(std::uint64_t bytes) {
         used + bytes - device_budget_,
         [this, &saw_pinned](policy::RegionId id) { return evictable_locked(id, &saw_pinned); });
     if (!choice.satisfied()) return saw_pinned ? Room::kWaitForPins : Room::kOutOfMemory;
-    for (const policy::Victim& victim : choice.victims) {
-      auto it = regions_.find(victim.region);
-      if (it == regions_.end()) continue;
-      if (!evict_locked(it->second, victim.discard, TraceReason::budget)) {
-        return Room::kOutOfMemory;
-      }
-    }
+    if (!evict_victims_locked(choice.victims, TraceReason::budget)) return Room::kOutOfMemory;
     if (used_device_bytes_locked() >= used) return Room::kOutOfMemory;  // no progress
   }
 }
@@ -461,12 +455,10 @@ Status Runtime::wait_for_users_locked(Region& region, const RegionLock& held, CU
                               : Status::driver(driver_.cuEventSynchronize(event));
     if (!waited && status) status = waited;
   }
-  if (waiter == nullptr) {
-    for (CUevent event : wait_events_) recycle_event_locked(event);
-    wait_events_.clear();
-  }
-  // With a waiter, the events are recycled by the caller once the waiter's
-  // work after them has completed.
+  // A wait captures the event as recorded when it is issued (later records
+  // do not move it), so the events can be reused at once either way.
+  for (CUevent event : wait_events_) recycle_event_locked(event);
+  wait_events_.clear();
   return status;
 }
 
@@ -482,28 +474,76 @@ Status Runtime::evict(CUdeviceptr base) {
 }
 
 Status Runtime::evict_locked(Entry& entry, bool discard, TraceReason reason) {
+  const policy::Victim victim{entry.region->id(), entry.region->size(), discard};
+  return evict_victims_locked({&victim, 1}, reason);
+}
+
+Status Runtime::evict_victims_locked(std::span<const policy::Victim> victims, TraceReason reason) {
+  const Clock::time_point started = Clock::now();
+  std::vector<EvictionInFlight>& flights = flights_;
+  flights.clear();
+  Status status;
+  for (const policy::Victim& victim : victims) {
+    auto it = regions_.find(victim.region);
+    if (it == regions_.end()) continue;
+    if (victim.discard) {
+      status = discard_locked(it->second, reason);
+    } else {
+      EvictionInFlight flight;
+      status = begin_evict_locked(it->second, &flight);
+      if (status && flight.entry != nullptr) flights.push_back(flight);
+    }
+    if (!status) break;
+  }
+  if (flights.empty()) return status;
+  // The host blocks here: the pages may be unmapped only once their copies
+  // are complete, and whoever asked for room cannot go on without them. The
+  // copies were enqueued back to back on the evict stream, which runs in
+  // order, so one wait covers them all and the link never idles between them.
+  const Status copied = Status::driver(driver_.cuEventSynchronize(flights.back().done));
+  std::uint64_t bytes = 0;
+  for (EvictionInFlight& flight : flights) {
+    bytes += flight.entry->region->requested_size();
+    const Status finished = finish_evict_locked(flight, copied, reason);
+    if (!finished && status) status = finished;
+  }
+  // How long the caller was held up, waiting for the victims' last users as
+  // well as for the copies: one stall for the batch.
+  const std::uint64_t took = elapsed_ns(started);
+  stats_.stall_ns += took;
+  emit(TraceKind::stall, reason, flights.front().entry->region->id(), bytes, took);
+  flights.clear();
+  return status;
+}
+
+Status Runtime::discard_locked(Entry& entry, TraceReason reason) {
   Region& region = *entry.region;
   RegionLock held = region.lock();
   if (region.state(held) != RegionState::kResident) return Status::ok();
   if (region.pin_count() != 0) return Status(StatusCode::kBusy);
   const Clock::time_point started = Clock::now();
+  // Nothing to copy, but the pages may only go once the work using them has
+  // finished: cuMemUnmap does not wait for it.
+  if (Status status = wait_for_users_locked(region, held, nullptr); !status) return status;
+  forget_ready_locked(entry);
+  if (Status status = region.transition(RegionState::kDiscarded, held); !status) return status;
   std::vector<ChunkHandle>& chunks = *region.chunks(held);
+  (void)pages_->unmap(region.base(), chunks.size());
+  pages_->give_back(&chunks);
+  region.mutable_streams(held)->clear();
+  policy_->on_evicted(region.id());
+  ++stats_.discards;
+  stats_.stall_ns += elapsed_ns(started);
+  emit(TraceKind::discard, reason, region.id(), region.requested_size(), elapsed_ns(started));
+  return Status::ok();
+}
 
-  if (discard) {
-    // Nothing to copy, but the pages may only go once the work using them
-    // has finished: cuMemUnmap does not wait for it.
-    if (Status status = wait_for_users_locked(region, held, nullptr); !status) return status;
-    forget_ready_locked(entry);
-    if (Status status = region.transition(RegionState::kDiscarded, held); !status) return status;
-    (void)pages_->unmap(region.base(), chunks.size());
-    pages_->give_back(&chunks);
-    region.mutable_streams(held)->clear();
-    policy_->on_evicted(region.id());
-    ++stats_.discards;
-    stats_.stall_ns += elapsed_ns(started);
-    emit(TraceKind::discard, reason, region.id(), region.requested_size(), elapsed_ns(started));
-    return Status::ok();
-  }
+Status Runtime::begin_evict_locked(Entry& entry, EvictionInFlight* flight) {
+  *flight = EvictionInFlight{};
+  Region& region = *entry.region;
+  RegionLock held = region.lock();
+  if (region.state(held) != RegionState::kResident) return Status::ok();  // nothing to do
+  if (region.pin_count() != 0) return Status(StatusCode::kBusy);
 
   void* host = nullptr;
   Status status = host_pool_->allocate(region.requested_size(), &host);
@@ -541,38 +581,49 @@ Status Runtime::evict_locked(Entry& entry, bool discard, TraceReason reason) {
     status = done != nullptr ? Status::driver(driver_.cuEventRecord(done, evict_stream_))
                              : Status(StatusCode::kOutOfMemory);
   }
-  // The host blocks here: the pages may be unmapped only once the copy is
-  // complete, and whoever asked for room cannot go on without them.
-  if (status) status = Status::driver(driver_.cuEventSynchronize(done));
-  const std::uint64_t transfer_ns = status ? elapsed_between(copy_start, done) : 0;
-  if (copy_start != nullptr) recycle_event_locked(copy_start);
-  if (done != nullptr) recycle_event_locked(done);
-  for (CUevent event : wait_events_) recycle_event_locked(event);
-  wait_events_.clear();
   if (!status) {
+    // Nothing was lost: the pages are still mapped. Wait for whatever was
+    // enqueued before giving the host memory back.
+    (void)driver_.cuStreamSynchronize(evict_stream_);
+    if (copy_start != nullptr) recycle_event_locked(copy_start);
+    if (done != nullptr) recycle_event_locked(done);
     (void)region.transition(RegionState::kResident, held);
     (void)host_pool_->free(host);
     log::error(kRuntime, "eviction of region {} failed: {}", region.id(),
                driver_error_name(driver_, status.driver_result()));
     return status;
   }
+  *flight = EvictionInFlight{&entry, host, copy_start, done};
+  return Status::ok();
+}
+
+Status Runtime::finish_evict_locked(EvictionInFlight& flight, Status copied, TraceReason reason) {
+  Entry& entry = *flight.entry;
+  Region& region = *entry.region;
+  RegionLock held = region.lock();
+  const std::uint64_t transfer_ns = copied ? elapsed_between(flight.copy_start, flight.done) : 0;
+  if (flight.copy_start != nullptr) recycle_event_locked(flight.copy_start);
+  recycle_event_locked(flight.done);
+  if (!copied) {
+    (void)region.transition(RegionState::kResident, held);
+    (void)host_pool_->free(flight.host);
+    log::error(kRuntime, "eviction of region {} failed: {}", region.id(),
+               driver_error_name(driver_, copied.driver_result()));
+    return copied;
+  }
   forget_ready_locked(entry);
+  std::vector<ChunkHandle>& chunks = *region.chunks(held);
   (void)pages_->unmap(region.base(), chunks.size());
   pages_->give_back(&chunks);
-  (void)region.set_host_backing(host, held);
+  (void)region.set_host_backing(flight.host, held);
   (void)region.transition(RegionState::kEvicted, held);
   region.mutable_streams(held)->clear();
   policy_->on_evicted(region.id());
-  const std::uint64_t took = elapsed_ns(started);
   ++stats_.evictions;
   stats_.bytes_to_host += region.requested_size();
-  stats_.stall_ns += took;
   policy_->on_transfer({region.id(), policy::Direction::to_host, region.requested_size(),
                         std::chrono::nanoseconds(transfer_ns)});
-  // The copy itself, then how long the caller was held up: waiting for the
-  // region's last users as well as for the copy.
   emit(TraceKind::evict, reason, region.id(), region.requested_size(), transfer_ns);
-  emit(TraceKind::stall, reason, region.id(), region.requested_size(), took);
   return Status::ok();
 }
 
@@ -589,10 +640,7 @@ Status Runtime::take_pages_locked(Region& region, std::vector<ChunkHandle>* chun
   const policy::VictimChoice choice = policy_->choose_victims(
       count * PagePool::chunk_bytes(),
       [this, &saw_pinned](policy::RegionId id) { return evictable_locked(id, &saw_pinned); });
-  for (const policy::Victim& victim : choice.victims) {
-    auto it = regions_.find(victim.region);
-    if (it != regions_.end()) (void)evict_locked(it->second, victim.discard, TraceReason::budget);
-  }
+  (void)evict_victims_locked(choice.victims, TraceReason::budget);
   return pages_->take(count, chunks);
 }
 

@@ -208,7 +208,23 @@ class Runtime {
   Status make_resident_locked(Entry& entry, policy::AccessMode mode, Room* room);
   Room make_room_locked(std::uint64_t bytes);
   bool evictable_locked(policy::RegionId id, bool* saw_pinned);
+  // An eviction whose copy out is enqueued; its pages are still mapped.
+  struct EvictionInFlight {
+    Entry* entry = nullptr;  // null: nothing was begun
+    void* host = nullptr;
+    CUevent copy_start = nullptr;
+    CUevent done = nullptr;
+  };
   Status evict_locked(Entry& entry, bool discard, TraceReason reason);
+  // Evicts (or discards) the victims: every copy is enqueued first, then the
+  // host waits once, then the pages go. Stops at the first failure; what was
+  // begun is finished either way.
+  Status evict_victims_locked(std::span<const policy::Victim> victims, TraceReason reason);
+  Status discard_locked(Entry& entry, TraceReason reason);
+  // Leaves flight->entry null when the region is not resident (nothing to do).
+  Status begin_evict_locked(Entry& entry, EvictionInFlight* flight);
+  // After the copy's completion was waited for (`copied` says how that went).
+  Status finish_evict_locked(EvictionInFlight& flight, Status copied, TraceReason reason);
   // Records an event on every stream of the region's stream set; `waiter`
   // waits for them GPU-side, or, when null, the host does.
   Status wait_for_users_locked(Region& region, const RegionLock& held, CUstream waiter);
@@ -265,7 +281,8 @@ class Runtime {
   // pending_host_frees_.size(), readable without mu_.
   std::atomic<std::size_t> pending_count_{0};
   std::vector<CUevent> spare_events_;
-  std::vector<CUevent> wait_events_;  // scratch for wait_for_users_locked
+  std::vector<CUevent> wait_events_;       // scratch for wait_for_users_locked
+  std::vector<EvictionInFlight> flights_;  // scratch for evict_victims_locked
   std::deque<std::unique_ptr<Region>> retired_;
   SwapStats stats_;
 };
