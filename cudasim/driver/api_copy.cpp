@@ -3,9 +3,8 @@
 // host<->device segments go over the device's link (costing link time),
 // device<->device ones are plain copies. Synchronous forms run on the legacy
 // default stream (per-thread for _ptds) and wait. On a captured stream, copies
-// and memsets become graph memcpy and memset nodes.
-#include <cstring>
-
+// and memsets become graph memcpy and memset nodes. Batch copies are in
+// api_batch_copy.cpp.
 #include "api_common.h"
 #include "copy.h"
 #include "fill.h"
@@ -23,14 +22,6 @@ CUDA_MEMCPY3D line(size_t n) {
   return p;
 }
 
-bool pinned(Driver* d, const CopyPlan& plan, bool source) {
-  for (const CopySegment& s : plan.segments) {
-    const auto p = reinterpret_cast<std::uintptr_t>(source ? s.src : s.dst);
-    if (!d->host.find(p, s.bytes, nullptr)) return false;
-  }
-  return true;
-}
-
 CUresult issue(const CUDA_MEMCPY3D& desc, CUstream h, bool pt, bool sync) {
   Driver* d = Driver::get();
   if (d == nullptr) return CUDA_ERROR_NOT_INITIALIZED;
@@ -40,8 +31,8 @@ CUresult issue(const CUDA_MEMCPY3D& desc, CUstream h, bool pt, bool sync) {
   std::shared_ptr<Stream> s;
   if (CUresult rc = get_stream(h, pt, &d, &ctx, &s); rc != CUDA_SUCCESS) return rc;
   if (plan.segments.empty()) return CUDA_SUCCESS;
-  const bool pageable_src = !plan.src.device && !pinned(d, plan, true);
-  const bool pageable_dst = !plan.dst.device && !pinned(d, plan, false);
+  const bool pageable_src = !plan.src.device && !pinned(*d, plan, true);
+  const bool pageable_dst = !plan.dst.device && !pinned(*d, plan, false);
   if (ctx->captured(*s)) {
     // A graph replays the copy later, when CUDA's staging of pageable memory
     // at the call cannot be repeated: only page-locked host memory is captured.
@@ -52,19 +43,9 @@ CUresult issue(const CUDA_MEMCPY3D& desc, CUstream h, bool pt, bool sync) {
     CUresult rc = CUDA_SUCCESS;
     if (ctx->capture(*s, node, &rc)) return rc;
   }
-  std::shared_ptr<std::vector<char>> staging;
-  if (!sync && pageable_src) {
-    // Pageable source: CUDA stages it now, so the caller may reuse the buffer.
-    std::size_t total = 0;
-    for (const auto& g : plan.segments) total += g.bytes;
-    staging = std::make_shared<std::vector<char>>(total);
-    std::size_t at = 0;
-    for (auto& g : plan.segments) {
-      std::memcpy(staging->data() + at, g.src, g.bytes);
-      g.src = staging->data() + at;
-      at += g.bytes;
-    }
-  }
+  // Pageable source: CUDA stages it now, so the caller may reuse the buffer.
+  std::shared_ptr<const void> staging;
+  if (!sync && pageable_src) staging = stage_source(&plan);
   const bool wait = sync || pageable_dst;
   return enqueue_now(ctx, s, make_copy_op(*d, *ctx, std::move(plan), std::move(staging)), wait);
 }

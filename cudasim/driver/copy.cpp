@@ -113,6 +113,27 @@ bool device_to_host(const CopyPlan& plan) {
   return plan.src.device && !plan.dst.device;
 }
 
+bool pinned(Driver& d, const CopyPlan& plan, bool source) {
+  for (const CopySegment& s : plan.segments) {
+    const auto p = reinterpret_cast<std::uintptr_t>(source ? s.src : s.dst);
+    if (!d.host.find(p, s.bytes, nullptr)) return false;
+  }
+  return true;
+}
+
+std::shared_ptr<const void> stage_source(CopyPlan* plan) {
+  std::size_t total = 0;
+  for (const auto& g : plan->segments) total += g.bytes;
+  auto staging = std::make_shared<std::vector<char>>(total);
+  std::size_t at = 0;
+  for (auto& g : plan->segments) {
+    std::memcpy(staging->data() + at, g.src, g.bytes);
+    g.src = staging->data() + at;
+    at += g.bytes;
+  }
+  return staging;
+}
+
 Op make_copy_op(Driver& d, const Context& ctx, CopyPlan plan, std::shared_ptr<const void> keep) {
   const bool h2d = host_to_device(plan);
   const bool d2h = device_to_host(plan);

@@ -42,6 +42,16 @@ CUresult plan_copy(Driver& d, const CUDA_MEMCPY3D& p, CopyPlan* out);
 bool host_to_device(const CopyPlan& plan);
 bool device_to_host(const CopyPlan& plan);
 
+// Whether every row of the source (or destination) end lies in page-locked
+// host memory the driver knows.
+bool pinned(Driver& d, const CopyPlan& plan, bool source);
+
+// Copies the host source rows of `plan` into a buffer now and points the rows
+// at it, as CUDA does with a pageable source at an asynchronous call: the
+// caller may reuse its memory once the call returns. The buffer is what
+// make_copy_op must keep alive.
+std::shared_ptr<const void> stage_source(CopyPlan* plan);
+
 // The stream operation that carries `plan` out: rows between host and device
 // go over the link of the device that owns the device end (the context's
 // device when the driver does not know the pointer); the others are plain

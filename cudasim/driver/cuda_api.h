@@ -14,6 +14,16 @@
 #define CUDASIM_EXPORT __attribute__((visibility("default")))
 #define CUDASIM_API extern "C" CUDASIM_EXPORT
 
+// The CUDA 13.0 per-thread batch copies, which the driver exports and
+// cuda.h names only through its per-thread macros.
+extern "C" {
+CUresult CUDAAPI cuMemcpyBatchAsync_v2_ptsz(CUdeviceptr* dsts, CUdeviceptr* srcs, size_t* sizes,
+                                            size_t count, CUmemcpyAttributes* attrs,
+                                            size_t* attrsIdxs, size_t numAttrs, CUstream hStream);
+CUresult CUDAAPI cuMemcpy3DBatchAsync_v2_ptsz(size_t numOps, CUDA_MEMCPY3D_BATCH_OP* opList,
+                                              unsigned long long flags, CUstream hStream);
+}
+
 #ifdef __cplusplus
 #include <cstring>
 

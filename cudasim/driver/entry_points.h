@@ -137,6 +137,10 @@
   X("cuMemcpy3DAsync", 3020, cuMemcpy3DAsync_v2, cuMemcpy3DAsync_v2_ptsz)                       \
   X("cuMemcpy3DPeer", 4000, cuMemcpy3DPeer, cuMemcpy3DPeer_ptds)                                \
   X("cuMemcpy3DPeerAsync", 4000, cuMemcpy3DPeerAsync, cuMemcpy3DPeerAsync_ptsz)                 \
+  X("cuMemcpyBatchAsync", 12080, cuMemcpyBatchAsync, cuMemcpyBatchAsync_ptsz)                   \
+  X("cuMemcpyBatchAsync", 13000, cuMemcpyBatchAsync_v2, cuMemcpyBatchAsync_v2_ptsz)             \
+  X("cuMemcpy3DBatchAsync", 12080, cuMemcpy3DBatchAsync, cuMemcpy3DBatchAsync_ptsz)             \
+  X("cuMemcpy3DBatchAsync", 13000, cuMemcpy3DBatchAsync_v2, cuMemcpy3DBatchAsync_v2_ptsz)       \
   X("cuMemsetD8", 2000, cuMemsetD8, cuMemsetD8) \
   X("cuMemsetD8", 3020, cuMemsetD8_v2, cuMemsetD8_v2_ptds)                                      \
   X("cuMemsetD16", 2000, cuMemsetD16, cuMemsetD16) \
