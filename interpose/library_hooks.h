@@ -18,7 +18,9 @@ template <>
 struct LibraryStatus<cudnnStatus_t> {
   static constexpr cudnnStatus_t kMissing = CUDNN_STATUS_NOT_INITIALIZED;
   static constexpr cudnnStatus_t kFailed = CUDNN_STATUS_INTERNAL_ERROR;
-  static constexpr cudnnStatus_t kOutOfMemory = CUDNN_STATUS_ALLOC_FAILED;
+  // Device memory ran short (CUDNN_STATUS_ALLOC_FAILED is the host-memory status in cuDNN 9).
+  static constexpr cudnnStatus_t kOutOfMemory =
+      CUDNN_STATUS_INTERNAL_ERROR_DEVICE_ALLOCATION_FAILED;
   static constexpr cudnnStatus_t kNotIssued = CUDNN_STATUS_EXECUTION_FAILED;
 };
 

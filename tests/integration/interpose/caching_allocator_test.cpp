@@ -133,20 +133,26 @@ TEST(CachingAllocatorUnderGpuswap, ACardBelowTheLargestCallsSegmentsIsOutOfMemor
   // 59 MiB: 1 MiB short of the three segments of cudnnActivationBackward.
   const ChildResult run = run_child(trainer_at_triple_batch(), shim_env(kJustTooSmallCard));
   expect_one_call_out_of_memory(run, kLargestCall, 59 * kMiB);
-  EXPECT_EQ(lines_containing(run.err, "train_cnn: cudnnActivationBackward failed (step 0").size(),
-            1u)
+  // cuDNN's device-memory status, which the trainer reports as out of memory.
+  EXPECT_EQ(
+      lines_containing(run.err, "train_cnn: out of device memory at cudnnActivationBackward (")
+          .size(),
+      1u)
       << run.err;
 }
 
 TEST(CachingAllocatorUnderGpuswap, OnTheDemoCardACudnnCallOverTheBudgetFailsCleanly) {
   // The first call beyond 32 MiB: the first activation reads one 20 MiB
-  // segment and writes another. cuDNN answers with an allocation failure.
+  // segment and writes another. cuDNN answers with its device-memory status.
   const ChildResult run = run_child(trainer_at_triple_batch(), shim_env(kDemoCard));
   expect_one_call_out_of_memory(run, 2 * 20 * kMiB, 32 * kMiB);
   const std::vector<std::string> failed =
-      lines_containing(run.err, "train_cnn: cudnnActivationForward failed (step 0, batch 96): ");
+      lines_containing(run.err, "train_cnn: out of device memory at cudnnActivationForward (");
   ASSERT_EQ(failed.size(), 1u) << run.err;
-  EXPECT_NE(failed[0].find("_ALLOCATION_FAILED"), std::string::npos) << failed[0];
+  EXPECT_NE(
+      failed[0].find("step 0, batch 96): CUDNN_STATUS_INTERNAL_ERROR_DEVICE_ALLOCATION_FAILED"),
+      std::string::npos)
+      << failed[0];
 }
 
 TEST(CachingAllocatorUnderGpuswap, ARuntimeCallOverTheBudgetIsCudaErrorMemoryAllocation) {
