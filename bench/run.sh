@@ -5,7 +5,10 @@
 #   2. the demo trainer at the batch that fits, with and without the shim;
 #   3. the demo trainer at 3x that batch under gpuswap on the same small
 #      device: throughput, bytes moved and bandwidth against the link, from
-#      the swap trace.
+#      the swap trace;
+#   4. swap bandwidth with nearly free kernels: bench_swap cycles 16 regions
+#      of 8 MiB through a 64 MiB device under gpuswap, against the same
+#      copies made by the program itself without gpuswap.
 # docs/performance.md explains the figures and records a run.
 #
 # usage: bench/run.sh BUILD_DIR      (what `make bench` runs)
@@ -24,14 +27,15 @@ fi
 BENCH_LAUNCH="$BUILD_DIR/bench/bench_launch"
 BENCH_DECODER="$BUILD_DIR/bench/bench_param_decoder"
 BENCH_COPY="$BUILD_DIR/bench/bench_copy"
+BENCH_SWAP="$BUILD_DIR/bench/bench_swap"
 TRAINER="$BUILD_DIR/examples/train_cnn/train_cnn"
 GPUSWAP_LIB="$BUILD_DIR/interpose/libgpuswap.so"
 GPUSWAP_CLI="$BUILD_DIR/tools/gpuswap"
 CUDASIM_LIB="$BUILD_DIR/cudasim/lib"
 
 missing=""
-for file in "$BENCH_LAUNCH" "$BENCH_DECODER" "$BENCH_COPY" "$TRAINER" "$GPUSWAP_LIB" "$GPUSWAP_CLI" \
-  "$CUDASIM_LIB/libcuda.so.1"; do
+for file in "$BENCH_LAUNCH" "$BENCH_DECODER" "$BENCH_COPY" "$BENCH_SWAP" "$TRAINER" "$GPUSWAP_LIB" \
+  "$GPUSWAP_CLI" "$CUDASIM_LIB/libcuda.so.1"; do
   [ -e "$file" ] || missing="$missing $file"
 done
 if [ -n "$missing" ]; then
@@ -48,6 +52,8 @@ FIT_STEPS=${BENCH_FIT_STEPS:-15}         # trainer steps per run at the fitting 
 FIT_RUNS=${BENCH_FIT_RUNS:-5}            # runs each way at the fitting batch (median)
 BIG_STEPS=${BENCH_BIG_STEPS:-12}         # trainer steps per run at 3x the batch
 BIG_RUNS=${BENCH_BIG_RUNS:-3}            # runs each way at 3x the batch (median)
+SWAP_ROUNDS=${BENCH_SWAP_ROUNDS:-8}      # bench_swap's cycles over its 16 regions per run
+SWAP_RUNS=${BENCH_SWAP_RUNS:-3}          # bench_swap runs of each kind (median)
 LINK_GBPS=${CUDASIM_LINK_GBPS:-12}
 
 # The trainer's device and batches are the demo's (examples/train_cnn/demo.sh).
@@ -57,6 +63,11 @@ FIT_BATCH=32
 BIG_BATCH=$((3 * FIT_BATCH))
 # 1,000 regions of 2 MiB all resident: 2000 MiB of a 4 GiB device.
 LAUNCH_DEVICE_MEMORY=4GiB
+# bench_swap: 16 regions of 8 MiB, twice what its device holds (8 of them).
+SWAP_REGIONS=16
+SWAP_REGION_MIB=8
+SWAP_DEVICE_MEMORY=64MiB
+SWAP_LARGE_DEVICE_MEMORY=256MiB
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -277,3 +288,80 @@ printf '%-34s %s\n' "stalls" "$stalls, $(calc "%.2f" "$stall_ns / 1e9") s = $(ca
 echo "  each run (steps/s): gpuswap $(tr '\n' ' ' <"$WORK/big_shim.rates")| no swapping $(tr '\n' ' ' <"$WORK/big_large.rates")"
 echo "  runtime at exit (run 1): $(grep -o 'swapped:.*' "$WORK/big_shim.1.err" || echo '(no summary line)')"
 echo "  losses identical to the $LARGE_DEVICE_MEMORY run without gpuswap"
+
+# ---------------------------------------------------------------------------
+# 4. Swap bandwidth with nearly free kernels
+# ---------------------------------------------------------------------------
+echo
+echo "== swap bandwidth: $SWAP_REGIONS regions of $SWAP_REGION_MIB MiB cycled through a $SWAP_DEVICE_MEMORY device, one nearly free kernel per region, $SWAP_ROUNDS rounds; $SWAP_RUNS runs of each kind (alternating) =="
+# The trainer's figures above mix gpuswap's copies with cudasim's CPU
+# kernels competing for the same cores. Here every launch evicts one region
+# and restores another, and the kernel only rewrites one word per page. The
+# reference (bench_swap --mode copies, on a device that holds every region)
+# makes the same copies itself, without the shim: same sizes, same order,
+# same streams and waits, timed the same way (events around each copy).
+swap_args=(--regions "$SWAP_REGIONS" --region-size "${SWAP_REGION_MIB}MiB" --rounds "$SWAP_ROUNDS")
+swap_resident=$((${SWAP_DEVICE_MEMORY%MiB} / SWAP_REGION_MIB))
+# Each line: GB/s as bytes / summed copy time d->h, h->d, then the median copy's d->h, h->d.
+: >"$WORK/swap.rates"
+: >"$WORK/swap_copies.rates"
+# The median bytes/dur (GB/s) of the trace's EV records.
+trace_median_rate() {
+  grep "\"ev\":\"$1\"" "$2" |
+    awk '{ match($0, /"bytes":[0-9]+/); b = substr($0, RSTART + 8, RLENGTH - 8);
+           match($0, /"dur":[0-9]+/); d = substr($0, RSTART + 6, RLENGTH - 6);
+           if (d > 0) print b / d }' | median
+}
+for run in $(seq "$SWAP_RUNS"); do
+  trace="$WORK/swap.$run.trace.jsonl"
+  summary="$WORK/swap.$run.summary.json"
+  CUDASIM_DEVICE_MEMORY=$SWAP_DEVICE_MEMORY GPUSWAP_TRACE="$trace" GPUSWAP_TRACE_LEVEL=events \
+    with_shim "$BENCH_SWAP" "${swap_args[@]}" >"$WORK/swap.$run.out" 2>"$WORK/swap.$run.err" ||
+    { cat "$WORK/swap.$run.err" >&2; exit 1; }
+  copies="$WORK/swap_copies.$run.out"
+  CUDASIM_DEVICE_MEMORY=$SWAP_LARGE_DEVICE_MEMORY "$BENCH_SWAP" --mode copies \
+    --resident "$swap_resident" "${swap_args[@]}" >"$copies"
+  "$GPUSWAP_CLI" log summary --json "$trace" >"$summary"
+  # Every launch must have swapped: at least one eviction and one restore each.
+  if [ "$(json_number evictions "$summary")" -lt $((SWAP_REGIONS * SWAP_ROUNDS)) ] ||
+    [ "$(json_number restores "$summary")" -lt $((SWAP_REGIONS * SWAP_ROUNDS)) ]; then
+    echo "bench: bench_swap under gpuswap swapped less than once per launch:" >&2
+    cat "$summary" >&2
+    exit 1
+  fi
+  echo "$(calc "%.4f" "$(json_number evict_bytes "$summary") / $(json_number evict_ns "$summary")")" \
+    "$(calc "%.4f" "$(json_number restore_bytes "$summary") / $(json_number restore_ns "$summary")")" \
+    "$(trace_median_rate evict "$trace")" "$(trace_median_rate restore "$trace")" >>"$WORK/swap.rates"
+  echo "$(calc "%.4f" "$(json_number d2h_bytes "$copies") / $(json_number d2h_ns "$copies")")" \
+    "$(calc "%.4f" "$(json_number h2d_bytes "$copies") / $(json_number h2d_ns "$copies")")" \
+    "$(calc "%.4f" "$(json_number region_bytes "$copies") / $(json_number d2h_median_ns "$copies")")" \
+    "$(calc "%.4f" "$(json_number region_bytes "$copies") / $(json_number h2d_median_ns "$copies")")" \
+    >>"$WORK/swap_copies.rates"
+done
+# The median over the runs of column N of FILE.
+column_median() { cut -d' ' -f"$2" "$1" | median; }
+rate_cell() { echo "$(calc "%.2f" "$1") GB/s = $(calc "%.0f" "$1 / $LINK_GBPS * 100")%"; }
+rate_row() {
+  printf '%-40s %-22s %s\n' "$1" "$(rate_cell "$(column_median "$2" "$3")")" \
+    "$(rate_cell "$(column_median "$2" "$4")")"
+}
+ratio_row() {
+  printf '%-40s %-22s %s\n' "$1" \
+    "$(calc "%.0f" "$(column_median "$WORK/swap.rates" "$2") / $(column_median "$WORK/swap_copies.rates" "$2") * 100")%" \
+    "$(calc "%.0f" "$(column_median "$WORK/swap.rates" "$3") / $(column_median "$WORK/swap_copies.rates" "$3") * 100")%"
+}
+printf '%-40s %-22s %s\n' "median of $SWAP_RUNS runs" "device -> host" "host -> device"
+printf '%-40s %-22s %s\n' "gpuswap, moved in run 1" \
+  "$(json_number evictions "$WORK/swap.1.summary.json") x, $(calc "%.0f" "$(json_number evict_bytes "$WORK/swap.1.summary.json") / 1048576") MiB" \
+  "$(json_number restores "$WORK/swap.1.summary.json") x, $(calc "%.0f" "$(json_number restore_bytes "$WORK/swap.1.summary.json") / 1048576") MiB"
+rate_row "gpuswap, bytes / summed copy time" "$WORK/swap.rates" 1 2
+rate_row "same copies without gpuswap" "$WORK/swap_copies.rates" 1 2
+ratio_row "gpuswap / the same copies" 1 2
+rate_row "gpuswap, median copy" "$WORK/swap.rates" 3 4
+rate_row "same copies without gpuswap, median" "$WORK/swap_copies.rates" 3 4
+ratio_row "gpuswap / the same copies" 3 4
+echo "  (% of the $LINK_GBPS GB/s link)"
+# "d2h/h2d" pairs of bytes / summed copy time, one per run.
+pairs() { awk '{ printf "%s%.2f/%.2f", (NR > 1 ? " " : ""), $1, $2 }' "$1"; }
+echo "  each run (GB/s d->h/h->d): gpuswap $(pairs "$WORK/swap.rates") | same copies $(pairs "$WORK/swap_copies.rates")"
+echo "  every run's regions matched the host model at the end"

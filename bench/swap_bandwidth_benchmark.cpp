@@ -1,7 +1,7 @@
 // How close gpuswap's evictions and restores come to the emulated link when
-// nothing else competes for the machine: a driver-API program whose buffers
-// total several times the device and whose kernels are nearly free, so that
-// the copies, not cudasim's CPU-emulated kernels, are the work.
+// cudasim's kernels do not compete with the copies for the CPU: a driver-API
+// program whose buffers total several times the device and whose kernels are
+// nearly free, so that the copies are the work.
 //
 // It allocates N regions (default 16 x 8 MiB), fills each with a pattern, and
 // then, for a number of rounds, launches on every region in turn a kernel that
@@ -16,25 +16,21 @@
 //   --mode swap    (default) the program above; run it under gpuswap with a
 //                  swap trace and read the copy times from the trace.
 //   --mode copies  the reference, without gpuswap on a device that holds
-//                  every region: after each kernel the program itself copies
-//                  the region to pinned host memory and back, as an eviction
-//                  and a restore would (the copy out on its own stream after
-//                  the kernel, the host waiting for it; the copy in on another
-//                  stream that the kernel stream then waits for), timing each
-//                  copy with events recorded around it on its stream, as
-//                  gpuswap does. Same sizes, same count, same timing method
-//                  and the same kernels: what differs from `swap` is gpuswap.
-//   --mode memcpy  no device at all: plain memcpy between two host arrays of
-//                  the regions' total size, region by region in 1 MiB pieces
-//                  (cudasim's copy engine moves a copy in such chunks), out
-//                  and back, as often as the other modes copy. cudasim's copy
-//                  engine is one CPU thread's memcpy paced by the link model,
-//                  so this is the fastest any emulated copy of these buffers
-//                  can be on the machine: a copy can only reach the link's
-//                  rate where memcpy is faster than the link.
+//                  every region: before each launch the program itself makes
+//                  the copies gpuswap makes there, in the same order and
+//                  shape. It copies out the region an LRU eviction picks when
+//                  the device holds --resident regions (default 8: a 64 MiB
+//                  device of 8 MiB regions) on its own stream after the work
+//                  queued so far, the host waiting for it, then copies the
+//                  launch's region in from its host copy on another stream
+//                  that the kernel's stream then waits for. Each copy is
+//                  timed with events recorded around it on its stream, as
+//                  gpuswap times its own. Same sizes, count, order, timing
+//                  and kernels: what differs from `swap` is gpuswap.
 //
 // Prints one line of JSON: the mode, the geometry, the wall time of the
-// rounds and, for `copies` and `memcpy`, bytes and summed copy time each way.
+// rounds and, for `copies`, bytes, summed copy time and the median copy's
+// time each way.
 #include <cuda.h>
 
 #include <algorithm>
@@ -42,7 +38,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,14 +49,12 @@ namespace {
 constexpr std::size_t kPageBytes = 4096;
 constexpr std::size_t kWordsPerPage = kPageBytes / sizeof(std::uint64_t);
 
-enum class Mode { kSwap, kCopies, kMemcpy };
+enum class Mode { kSwap, kCopies };
 
 const char* name_of(Mode mode) {
   switch (mode) {
     case Mode::kCopies:
       return "copies";
-    case Mode::kMemcpy:
-      return "memcpy";
     case Mode::kSwap:
       break;
   }
@@ -73,7 +66,7 @@ struct Options {
   int regions = 16;
   std::size_t region_bytes = std::size_t{8} << 20;
   int rounds = 8;
-  int resident = 8;  // regions a device holds at once (copies, memcpy)
+  int resident = 8;  // regions the device holds at once (copies)
 };
 
 // The region the launch on region r evicts when the device holds `resident`
@@ -167,8 +160,6 @@ bool parse(int argc, char** argv, Options* options) {
         options->mode = Mode::kSwap;
       } else if (value == "copies") {
         options->mode = Mode::kCopies;
-      } else if (value == "memcpy") {
-        options->mode = Mode::kMemcpy;
       } else {
         good = false;
       }
@@ -245,8 +236,8 @@ class CopyMirror {
     }
     // The previous copy in has finished (the launch after it came before the
     // copy out just waited for); its events are reused below.
-    if (!add_elapsed(in_pending_, in_start_, in_done_, &to_device_ns_)) return false;
-    if (!add_elapsed(true, start_, done_, &to_host_ns_)) return false;
+    if (!add_elapsed(in_pending_, in_start_, in_done_, &to_device_)) return false;
+    if (!add_elapsed(true, start_, done_, &to_host_)) return false;
     // The region's host copy holds what the region holds (it was copied out
     // after its last launch), so copying it in changes no byte, as a restore
     // must not.
@@ -264,24 +255,25 @@ class CopyMirror {
 
   bool finish() {
     if (!ok(cuStreamSynchronize(in_stream_), "cuStreamSynchronize")) return false;
-    const bool timed = add_elapsed(in_pending_, in_start_, in_done_, &to_device_ns_);
+    const bool timed = add_elapsed(in_pending_, in_start_, in_done_, &to_device_);
     in_pending_ = false;
     return timed;
   }
 
   std::uint64_t bytes_each_way() const { return bytes_each_way_; }
-  double to_host_ns() const { return to_host_ns_; }
-  double to_device_ns() const { return to_device_ns_; }
+  // Each copy's time in nanoseconds, in order.
+  const std::vector<double>& to_host() const { return to_host_; }
+  const std::vector<double>& to_device() const { return to_device_; }
 
  private:
-  static bool add_elapsed(bool pending, CUevent start, CUevent done, double* sum) {
+  static bool add_elapsed(bool pending, CUevent start, CUevent done, std::vector<double>* times) {
     if (!pending) return true;
     float ms = 0.0f;
     if (!ok(cuEventSynchronize(done), "cuEventSynchronize") ||
         !ok(cuEventElapsedTime(&ms, start, done), "cuEventElapsedTime")) {
       return false;
     }
-    *sum += static_cast<double>(ms) * 1e6;
+    times->push_back(static_cast<double>(ms) * 1e6);
     return true;
   }
 
@@ -295,8 +287,8 @@ class CopyMirror {
   CUevent in_done_ = nullptr;
   bool in_pending_ = false;
   std::uint64_t bytes_each_way_ = 0;
-  double to_host_ns_ = 0;
-  double to_device_ns_ = 0;
+  std::vector<double> to_host_;
+  std::vector<double> to_device_;
 };
 
 // Compares every word of every region with the model: page words with the
@@ -324,71 +316,35 @@ bool check(const Options& options, const std::vector<CUdeviceptr>& regions,
   return wrong == 0;
 }
 
-void print_result(const Options& options, std::int64_t wall_ns, std::uint64_t bytes_each_way,
-                  double to_host_ns, double to_device_ns) {
+double sum(const std::vector<double>& values) {
+  double total = 0;
+  for (double v : values) total += v;
+  return total;
+}
+
+double median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const std::size_t half = values.size() / 2;
+  return values.size() % 2 != 0 ? values[half] : (values[half - 1] + values[half]) / 2;
+}
+
+void print_result(const Options& options, std::int64_t wall_ns, const CopyMirror* mirror) {
   std::printf("{\"mode\":\"%s\",\"regions\":%d,\"region_bytes\":%zu,\"rounds\":%d,\"wall_ns\":%lld",
               name_of(options.mode), options.regions, options.region_bytes, options.rounds,
               static_cast<long long>(wall_ns));
-  if (options.mode != Mode::kSwap) {
-    std::printf(",\"d2h_bytes\":%llu,\"d2h_ns\":%.0f,\"h2d_bytes\":%llu,\"h2d_ns\":%.0f",
-                static_cast<unsigned long long>(bytes_each_way), to_host_ns,
-                static_cast<unsigned long long>(bytes_each_way), to_device_ns);
+  if (mirror != nullptr) {
+    std::printf(
+        ",\"d2h_bytes\":%llu,\"d2h_ns\":%.0f,\"d2h_median_ns\":%.0f,\"h2d_bytes\":%llu,"
+        "\"h2d_ns\":%.0f,\"h2d_median_ns\":%.0f",
+        static_cast<unsigned long long>(mirror->bytes_each_way()), sum(mirror->to_host()),
+        median(mirror->to_host()), static_cast<unsigned long long>(mirror->bytes_each_way()),
+        sum(mirror->to_device()), median(mirror->to_device()));
   }
   std::printf(",\"check\":\"ok\"}\n");
 }
 
-// Host arrays standing for the device's regions and the host copies, copied
-// in the order of the copies mode.
-int run_memcpy(const Options& options) {
-  constexpr std::size_t kChunk = std::size_t{1} << 20;
-  const std::size_t total = options.region_bytes * static_cast<std::size_t>(options.regions);
-  std::vector<unsigned char> device(total, 1);
-  std::vector<unsigned char> host(total, 1);
-  using Clock = std::chrono::steady_clock;
-  Clock::duration out{};
-  Clock::duration in{};
-  const auto copy = [&](unsigned char* to, const unsigned char* from, int r) {
-    const std::size_t base = options.region_bytes * static_cast<std::size_t>(r);
-    const auto started = Clock::now();
-    for (std::size_t at = 0; at < options.region_bytes; at += kChunk)
-      std::memcpy(to + base + at, from + base + at, std::min(kChunk, options.region_bytes - at));
-    return Clock::now() - started;
-  };
-  const auto started = Clock::now();
-  for (int round = 0; round < options.rounds; ++round) {
-    for (int r = 0; r < options.regions; ++r) {
-      out += copy(host.data(), device.data(), victim_of(options, r));
-      in += copy(device.data(), host.data(), r);
-      device[options.region_bytes * static_cast<std::size_t>(r)] =
-          static_cast<unsigned char>(round + r + 2);  // the kernel's write
-    }
-  }
-  const auto wall = Clock::now() - started;
-  // Every region's last write must have reached its host copy, except for
-  // those resident at the end, whose host copies are one round behind.
-  for (int r = 0; r < options.regions; ++r) {
-    const std::size_t base = options.region_bytes * static_cast<std::size_t>(r);
-    const int last = options.rounds - 1 + r + 2;
-    const bool resident = r >= options.regions - options.resident;
-    const int expected = resident ? last - 1 : last;
-    if (host[base] != static_cast<unsigned char>(options.rounds > 1 || !resident ? expected : 1) ||
-        device[base] != static_cast<unsigned char>(last)) {
-      std::fprintf(stderr, "bench_swap: region %d was not copied as scheduled\n", r);
-      return 1;
-    }
-  }
-  const std::uint64_t bytes = static_cast<std::uint64_t>(options.region_bytes) *
-                              static_cast<std::uint64_t>(options.regions) *
-                              static_cast<std::uint64_t>(options.rounds);
-  using std::chrono::nanoseconds;
-  print_result(options, std::chrono::duration_cast<nanoseconds>(wall).count(), bytes,
-               static_cast<double>(std::chrono::duration_cast<nanoseconds>(out).count()),
-               static_cast<double>(std::chrono::duration_cast<nanoseconds>(in).count()));
-  return 0;
-}
-
 int run(const Options& options) {
-  if (options.mode == Mode::kMemcpy) return run_memcpy(options);
   const bool copies = options.mode == Mode::kCopies;
   CUdevice device = 0;
   CUcontext context = nullptr;
@@ -460,8 +416,7 @@ int run(const Options& options) {
                            .count();
 
   if (!check(options, regions, model)) return 1;
-  print_result(options, wall_ns, mirror.bytes_each_way(), mirror.to_host_ns(),
-               mirror.to_device_ns());
+  print_result(options, wall_ns, copies ? &mirror : nullptr);
   for (CUdeviceptr region : regions) {
     if (!ok(cuMemFree(region), "cuMemFree")) return 1;
   }
@@ -474,7 +429,7 @@ int main(int argc, char** argv) {
   Options options;
   if (!parse(argc, argv, &options)) {
     std::fprintf(stderr,
-                 "usage: bench_swap [--mode swap|copies|memcpy] [--regions N] [--region-size 8MiB] "
+                 "usage: bench_swap [--mode swap|copies] [--regions N] [--region-size 8MiB] "
                  "[--rounds N] [--resident N]\n");
     return 2;
   }
