@@ -9,7 +9,10 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <tuple>
+#include <vector>
 
+#include "batch_copy_operands.h"
 #include "cuda_api.h"
 #include "gpuswap/policy/policy.h"
 #include "gpuswap/runtime/runtime.h"
@@ -356,9 +359,31 @@ CUresult driver_call_with(runtime::Runtime& rt, Real real, Args... args) {
     const CUresult result = issue();
     if (result == CUDA_SUCCESS) rt.collect_finished();
     return result;
+  } else if constexpr (is(id, "cuMemcpyBatchAsync") || is(id, "cuMemcpy3DBatchAsync")) {
+    // Batch copies, both ABIs (12.8 with failIdx, 13.0 without): the copy
+    // lists come first and the stream last. A batch may hold thousands of
+    // copies, so their spans go to a per-thread vector that grows as needed
+    // (prepare_spans reads it before the real call is issued).
+    const auto all = std::tie(args...);
+    thread_local std::vector<DeviceSpan> list;
+    list.clear();
+    const auto collect = [&](CUdeviceptr ptr, std::uint64_t bytes, Access access) {
+      const AccessMode mode = access == Access::read        ? AccessMode::read
+                              : access == Access::overwrite ? AccessMode::overwrite
+                                                            : AccessMode::write;
+      list.push_back({ptr, bytes, mode});
+    };
+    if constexpr (is(id, "cuMemcpyBatchAsync")) {
+      batch_copy_operands(std::get<0>(all), std::get<1>(all), std::get<2>(all), std::get<3>(all),
+                          collect);
+    } else {
+      batch_3d_copy_operands(std::get<1>(all), std::get<0>(all), collect);
+    }
+    return with_spans(rt, list, stream_argument<id>(std::get<sizeof...(Args) - 1>(all)), copy, sig,
+                      issue);
   } else {
-    // Array-only copies, batch copies: nothing of the runtime's is involved,
-    // or nothing more is needed (docs/runtime.md).
+    // Array-only copies: nothing of the runtime's is involved, or nothing
+    // more is needed (docs/runtime.md).
     return issue();
   }
 }
