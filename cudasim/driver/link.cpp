@@ -14,6 +14,10 @@
 
 #include "fault_guard.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace cudasim {
 
 std::int64_t monotonic_ns() {
@@ -32,6 +36,44 @@ void sleep_until_ns(std::int64_t t) {
 }
 
 namespace {
+
+// Moves one chunk of a copy. A copy engine writes memory without passing it
+// through the CPU's caches; so do these stores, which also spare the read of
+// every destination line that an ordinary store makes first. That read is a
+// third of the memory traffic of a cached copy, which is what keeps one CPU
+// thread's memcpy of buffers larger than the cache below the link's rate.
+void engine_copy(char* dst, const char* src, std::size_t n) {
+#if defined(__SSE2__)
+  constexpr std::size_t kLine = 64;
+  const std::size_t head = (kLine - reinterpret_cast<std::uintptr_t>(dst) % kLine) % kLine;
+  if (n >= head + kLine) {
+    std::memcpy(dst, src, head);
+    dst += head;
+    src += head;
+    n -= head;
+    const std::size_t body = n / kLine * kLine;
+    for (std::size_t i = 0; i < body; i += kLine) {
+      const auto* from = reinterpret_cast<const __m128i*>(src + i);
+      auto* to = reinterpret_cast<__m128i*>(dst + i);
+      const __m128i a = _mm_loadu_si128(from);
+      const __m128i b = _mm_loadu_si128(from + 1);
+      const __m128i c = _mm_loadu_si128(from + 2);
+      const __m128i d = _mm_loadu_si128(from + 3);
+      _mm_stream_si128(to, a);
+      _mm_stream_si128(to + 1, b);
+      _mm_stream_si128(to + 2, c);
+      _mm_stream_si128(to + 3, d);
+    }
+    // Streaming stores are weakly ordered: they must be visible before the
+    // copy is reported complete.
+    _mm_sfence();
+    dst += body;
+    src += body;
+    n -= body;
+  }
+#endif
+  std::memcpy(dst, src, n);
+}
 
 std::int64_t earliest_start(std::int64_t resume_at) {
   return resume_at > 0 ? resume_at : monotonic_ns();
@@ -182,7 +224,7 @@ bool Link::transfer(Direction d, const std::vector<CopySegment>& segments,
     std::uintptr_t addr = 0;
     const bool ok = guarded(
         [&] {
-          for (const Piece& p : pieces) std::memcpy(p.dst, p.src, p.n);
+          for (const Piece& p : pieces) engine_copy(p.dst, p.src, p.n);
         },
         &addr);
     if (!ok) {

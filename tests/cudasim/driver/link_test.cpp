@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,51 @@ TEST_F(Link, TwoUploadsToOneDeviceShareItsEngine) {
   ASSERT_CU(cuStreamDestroy(s1));
   ASSERT_CU(cuStreamDestroy(s2));
   ASSERT_CU(cuMemFreeHost(h));
+}
+
+// The copy engine moves whole cache lines with streaming stores and the
+// ragged ends with ordinary ones: every alignment of either end and lengths
+// around a line and across a 1 MiB chunk must move exactly the bytes asked
+// for, both ways, and nothing next to them.
+TEST_F(Link, CopiesMoveExactlyTheirBytesAtAnyAlignment) {
+  constexpr std::size_t kSpan = (std::size_t{1} << 20) + 4096;
+  CUdeviceptr d = 0;
+  ASSERT_CU(cuMemAlloc(&d, kSpan));
+  void* pinned = nullptr;
+  ASSERT_CU(cuMemAllocHost(&pinned, 2 * kSpan));
+  auto* source = static_cast<unsigned char*>(pinned);
+  auto* back = source + kSpan;
+  for (std::size_t i = 0; i < kSpan; ++i) source[i] = static_cast<unsigned char>(i * 131 + 7);
+  const std::size_t lengths[] = {1, 63, 64, 65, 127, 4095, (std::size_t{1} << 20) + 65};
+  const std::size_t offsets[] = {0, 1, 15, 16, 33, 63};
+  for (const std::size_t length : lengths) {
+    for (const std::size_t at : offsets) {
+      const std::size_t from = (at * 7) % 64;  // the host side's own misalignment
+      ASSERT_CU(cuMemsetD8(d, 0xee, kSpan));
+      ASSERT_CU(cuMemcpyHtoD(d + at, source + from, length));
+      std::memset(back, 0x11, kSpan);
+      ASSERT_CU(cuMemcpyDtoH(back + from, d + at, length));
+      ASSERT_EQ(std::memcmp(back + from, source + from, length), 0)
+          << "length " << length << ", offset " << at;
+      // Neither copy wrote past its ends.
+      const std::string where =
+          "length " + std::to_string(length) + ", offset " + std::to_string(at);
+      EXPECT_EQ(back[from + length], 0x11) << where;
+      if (from > 0) {
+        EXPECT_EQ(back[from - 1], 0x11) << where;
+      }
+      unsigned char after = 0;
+      ASSERT_CU(cuMemcpyDtoH(&after, d + at + length, 1));
+      EXPECT_EQ(after, 0xee) << where;
+      if (at > 0) {
+        unsigned char before = 0;
+        ASSERT_CU(cuMemcpyDtoH(&before, d + at - 1, 1));
+        EXPECT_EQ(before, 0xee) << where;
+      }
+    }
+  }
+  ASSERT_CU(cuMemFreeHost(pinned));
+  ASSERT_CU(cuMemFree(d));
 }
 
 TEST(SharedLink, TwoProcessesOnOneLinkShareItsBandwidth) {
