@@ -67,7 +67,7 @@ CUresult issue_batch(std::vector<BatchCopy>& copies, std::size_t* failIdx, CUstr
       return fail(rc, i, failIdx);
     }
   }
-  // Capturing a batch into a graph is not modelled.
+  // CUDA has no graph node for a batch copy, so none can be captured.
   if (ctx->captured(*s)) return fail(CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED, kNoCopy, failIdx);
   std::vector<Op> ops;
   ops.reserve(plans.size());

@@ -380,3 +380,36 @@ TEST_F(Batch, HostToDeviceCopiesTakeLinkTime) {
   ASSERT_CU(cuMemFree(a));
   ASSERT_CU(cuMemFree(b));
 }
+
+// CUDA has no graph node for a batch copy: a capturing stream refuses one and
+// the capture goes on without it.
+TEST_F(Batch, CapturingStreamRefusesBatches) {
+  CUdeviceptr a = 0, b = 0;
+  ASSERT_CU(cuMemAlloc(&a, 4096));
+  ASSERT_CU(cuMemAlloc(&b, 4096));
+  CUstream s = nullptr;
+  ASSERT_CU(cuStreamCreate(&s, CU_STREAM_NON_BLOCKING));
+  ASSERT_CU(cuStreamBeginCapture(s, CU_STREAM_CAPTURE_MODE_GLOBAL));
+  CUdeviceptr dsts[] = {a};
+  CUdeviceptr srcs[] = {b};
+  size_t sizes[] = {4096};
+  CUmemcpyAttributes attrs[] = {attributes(CU_MEMCPY_SRC_ACCESS_ORDER_STREAM)};
+  size_t idxs[] = {0};
+  EXPECT_EQ(cuMemcpyBatchAsync_v2(dsts, srcs, sizes, 1, attrs, idxs, 1, s),
+            CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED);
+  CUDA_MEMCPY3D_BATCH_OP op{};
+  op.src = pointer_operand(b, 0, 0);
+  op.dst = pointer_operand(a, 0, 0);
+  op.extent = {4096, 1, 1};
+  op.srcAccessOrder = CU_MEMCPY_SRC_ACCESS_ORDER_STREAM;
+  EXPECT_EQ(cuMemcpy3DBatchAsync_v2(1, &op, 0, s), CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED);
+  CUgraph g = nullptr;
+  ASSERT_CU(cuStreamEndCapture(s, &g));
+  size_t count = 1;
+  ASSERT_CU(cuGraphGetNodes(g, nullptr, &count));
+  EXPECT_EQ(count, 0u);
+  ASSERT_CU(cuGraphDestroy(g));
+  ASSERT_CU(cuStreamDestroy(s));
+  ASSERT_CU(cuMemFree(a));
+  ASSERT_CU(cuMemFree(b));
+}
