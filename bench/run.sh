@@ -354,6 +354,14 @@ printf '%-40s %-22s %s\n' "median of $SWAP_RUNS runs" "device -> host" "host -> 
 printf '%-40s %-22s %s\n' "gpuswap, moved in run 1" \
   "$(json_number evictions "$WORK/swap.1.summary.json") x, $(calc "%.0f" "$(json_number evict_bytes "$WORK/swap.1.summary.json") / 1048576") MiB" \
   "$(json_number restores "$WORK/swap.1.summary.json") x, $(calc "%.0f" "$(json_number restore_bytes "$WORK/swap.1.summary.json") / 1048576") MiB"
+# The rounds' wall time: the copies plus everything around them (gpuswap's
+# mapping, unmapping and waiting; cudasim's page-table work behind them).
+for kind in swap swap_copies; do
+  for run in $(seq "$SWAP_RUNS"); do json_number wall_ns "$WORK/$kind.$run.out"; done |
+    median >"$WORK/$kind.wall"
+done
+printf '%-40s %s\n' "wall time of the rounds, median" \
+  "gpuswap $(calc "%.0f" "$(cat "$WORK/swap.wall") / 1e6") ms, same copies without it $(calc "%.0f" "$(cat "$WORK/swap_copies.wall") / 1e6") ms"
 rate_row "gpuswap, bytes / summed copy time" "$WORK/swap.rates" 1 2
 rate_row "same copies without gpuswap" "$WORK/swap_copies.rates" 1 2
 ratio_row "gpuswap / the same copies" 1 2
