@@ -299,12 +299,15 @@ echo "== swap bandwidth: $SWAP_REGIONS regions of $SWAP_REGION_MIB MiB cycled th
 # and restores another, and the kernel only rewrites one word per page. The
 # reference (bench_swap --mode copies, on a device that holds every region)
 # makes the same copies itself, without the shim: same sizes, same order,
-# same streams and waits, timed the same way (events around each copy).
+# same streams and waits, timed the same way (events around each copy); with
+# --remap it also unmaps and maps the regions' memory around them, as
+# gpuswap's page pool does, so that only gpuswap's own work differs.
 swap_args=(--regions "$SWAP_REGIONS" --region-size "${SWAP_REGION_MIB}MiB" --rounds "$SWAP_ROUNDS")
 swap_resident=$((${SWAP_DEVICE_MEMORY%MiB} / SWAP_REGION_MIB))
 # Each line: GB/s as bytes / summed copy time d->h, h->d, then the median copy's d->h, h->d.
 : >"$WORK/swap.rates"
 : >"$WORK/swap_copies.rates"
+: >"$WORK/swap_remap.rates"
 # The median bytes/dur (GB/s) of the trace's EV records.
 trace_median_rate() {
   grep "\"ev\":\"$1\"" "$2" |
@@ -318,9 +321,10 @@ for run in $(seq "$SWAP_RUNS"); do
   CUDASIM_DEVICE_MEMORY=$SWAP_DEVICE_MEMORY GPUSWAP_TRACE="$trace" GPUSWAP_TRACE_LEVEL=events \
     with_shim "$BENCH_SWAP" "${swap_args[@]}" >"$WORK/swap.$run.out" 2>"$WORK/swap.$run.err" ||
     { cat "$WORK/swap.$run.err" >&2; exit 1; }
-  copies="$WORK/swap_copies.$run.out"
   CUDASIM_DEVICE_MEMORY=$SWAP_LARGE_DEVICE_MEMORY "$BENCH_SWAP" --mode copies \
-    --resident "$swap_resident" "${swap_args[@]}" >"$copies"
+    --resident "$swap_resident" "${swap_args[@]}" >"$WORK/swap_copies.$run.out"
+  CUDASIM_DEVICE_MEMORY=$SWAP_LARGE_DEVICE_MEMORY "$BENCH_SWAP" --mode copies --remap \
+    --resident "$swap_resident" "${swap_args[@]}" >"$WORK/swap_remap.$run.out"
   "$GPUSWAP_CLI" log summary --json "$trace" >"$summary"
   # Every launch must have swapped: at least one eviction and one restore each.
   if [ "$(json_number evictions "$summary")" -lt $((SWAP_REGIONS * SWAP_ROUNDS)) ] ||
@@ -332,11 +336,14 @@ for run in $(seq "$SWAP_RUNS"); do
   echo "$(calc "%.4f" "$(json_number evict_bytes "$summary") / $(json_number evict_ns "$summary")")" \
     "$(calc "%.4f" "$(json_number restore_bytes "$summary") / $(json_number restore_ns "$summary")")" \
     "$(trace_median_rate evict "$trace")" "$(trace_median_rate restore "$trace")" >>"$WORK/swap.rates"
-  echo "$(calc "%.4f" "$(json_number d2h_bytes "$copies") / $(json_number d2h_ns "$copies")")" \
-    "$(calc "%.4f" "$(json_number h2d_bytes "$copies") / $(json_number h2d_ns "$copies")")" \
-    "$(calc "%.4f" "$(json_number region_bytes "$copies") / $(json_number d2h_median_ns "$copies")")" \
-    "$(calc "%.4f" "$(json_number region_bytes "$copies") / $(json_number h2d_median_ns "$copies")")" \
-    >>"$WORK/swap_copies.rates"
+  for kind in swap_copies swap_remap; do
+    copies="$WORK/$kind.$run.out"
+    echo "$(calc "%.4f" "$(json_number d2h_bytes "$copies") / $(json_number d2h_ns "$copies")")" \
+      "$(calc "%.4f" "$(json_number h2d_bytes "$copies") / $(json_number h2d_ns "$copies")")" \
+      "$(calc "%.4f" "$(json_number region_bytes "$copies") / $(json_number d2h_median_ns "$copies")")" \
+      "$(calc "%.4f" "$(json_number region_bytes "$copies") / $(json_number h2d_median_ns "$copies")")" \
+      >>"$WORK/$kind.rates"
+  done
 done
 # The median over the runs of column N of FILE.
 column_median() { cut -d' ' -f"$2" "$1" | median; }
@@ -345,10 +352,11 @@ rate_row() {
   printf '%-40s %-22s %s\n' "$1" "$(rate_cell "$(column_median "$2" "$3")")" \
     "$(rate_cell "$(column_median "$2" "$4")")"
 }
+# gpuswap's figure in columns $3 and $4 as a share of those of FILE $2.
 ratio_row() {
   printf '%-40s %-22s %s\n' "$1" \
-    "$(calc "%.0f" "$(column_median "$WORK/swap.rates" "$2") / $(column_median "$WORK/swap_copies.rates" "$2") * 100")%" \
-    "$(calc "%.0f" "$(column_median "$WORK/swap.rates" "$3") / $(column_median "$WORK/swap_copies.rates" "$3") * 100")%"
+    "$(calc "%.0f" "$(column_median "$WORK/swap.rates" "$3") / $(column_median "$2" "$3") * 100")%" \
+    "$(calc "%.0f" "$(column_median "$WORK/swap.rates" "$4") / $(column_median "$2" "$4") * 100")%"
 }
 printf '%-40s %-22s %s\n' "median of $SWAP_RUNS runs" "device -> host" "host -> device"
 printf '%-40s %-22s %s\n' "gpuswap, moved in run 1" \
@@ -356,20 +364,24 @@ printf '%-40s %-22s %s\n' "gpuswap, moved in run 1" \
   "$(json_number restores "$WORK/swap.1.summary.json") x, $(calc "%.0f" "$(json_number restore_bytes "$WORK/swap.1.summary.json") / 1048576") MiB"
 # The rounds' wall time: the copies plus everything around them (gpuswap's
 # mapping, unmapping and waiting; cudasim's page-table work behind them).
-for kind in swap swap_copies; do
+for kind in swap swap_copies swap_remap; do
   for run in $(seq "$SWAP_RUNS"); do json_number wall_ns "$WORK/$kind.$run.out"; done |
     median >"$WORK/$kind.wall"
 done
 printf '%-40s %s\n' "wall time of the rounds, median" \
-  "gpuswap $(calc "%.0f" "$(cat "$WORK/swap.wall") / 1e6") ms, same copies without it $(calc "%.0f" "$(cat "$WORK/swap_copies.wall") / 1e6") ms"
+  "gpuswap $(calc "%.0f" "$(cat "$WORK/swap.wall") / 1e6") ms; same copies $(calc "%.0f" "$(cat "$WORK/swap_copies.wall") / 1e6") ms, remapped $(calc "%.0f" "$(cat "$WORK/swap_remap.wall") / 1e6") ms"
 rate_row "gpuswap, bytes / summed copy time" "$WORK/swap.rates" 1 2
 rate_row "same copies without gpuswap" "$WORK/swap_copies.rates" 1 2
-ratio_row "gpuswap / the same copies" 1 2
+rate_row "same copies, pages remapped" "$WORK/swap_remap.rates" 1 2
+ratio_row "gpuswap / the same copies" "$WORK/swap_copies.rates" 1 2
+ratio_row "gpuswap / the same copies remapped" "$WORK/swap_remap.rates" 1 2
 rate_row "gpuswap, median copy" "$WORK/swap.rates" 3 4
 rate_row "same copies without gpuswap, median" "$WORK/swap_copies.rates" 3 4
-ratio_row "gpuswap / the same copies" 3 4
+rate_row "same copies, pages remapped, median" "$WORK/swap_remap.rates" 3 4
+ratio_row "gpuswap / the same copies" "$WORK/swap_copies.rates" 3 4
+ratio_row "gpuswap / the same copies remapped" "$WORK/swap_remap.rates" 3 4
 echo "  (% of the $LINK_GBPS GB/s link)"
 # "d2h/h2d" pairs of bytes / summed copy time, one per run.
 pairs() { awk '{ printf "%s%.2f/%.2f", (NR > 1 ? " " : ""), $1, $2 }' "$1"; }
-echo "  each run (GB/s d->h/h->d): gpuswap $(pairs "$WORK/swap.rates") | same copies $(pairs "$WORK/swap_copies.rates")"
+echo "  each run (GB/s d->h/h->d): gpuswap $(pairs "$WORK/swap.rates") | same copies $(pairs "$WORK/swap_copies.rates") | remapped $(pairs "$WORK/swap_remap.rates")"
 echo "  every run's regions matched the host model at the end"

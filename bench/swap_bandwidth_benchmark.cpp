@@ -27,6 +27,11 @@
 //                  timed with events recorded around it on its stream, as
 //                  gpuswap times its own. Same sizes, count, order, timing
 //                  and kernels: what differs from `swap` is gpuswap.
+//   --remap        (with --mode copies) the regions are virtual ranges whose
+//                  memory is unmapped after each copy out and mapped again
+//                  (cuMemMap, cuMemSetAccess) before each copy in, as
+//                  gpuswap's page pool does: what differs from `swap` is
+//                  then gpuswap's own bookkeeping and waiting.
 //
 // Prints one line of JSON: the mode, the geometry, the wall time of the
 // rounds and, for `copies`, bytes, summed copy time and the median copy's
@@ -67,6 +72,7 @@ struct Options {
   std::size_t region_bytes = std::size_t{8} << 20;
   int rounds = 8;
   int resident = 8;  // regions the device holds at once (copies)
+  bool remap = false;
 };
 
 // The region the launch on region r evicts when the device holds `resident`
@@ -151,6 +157,10 @@ bool parse_int(std::string_view text, int* out) {
 bool parse(int argc, char** argv, Options* options) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view flag(argv[i]);
+    if (flag == "--remap") {
+      options->remap = true;
+      continue;
+    }
     if (i + 1 >= argc) return false;
     const std::string_view value(argv[++i]);
     bool good = false;
@@ -175,8 +185,80 @@ bool parse(int argc, char** argv, Options* options) {
     }
     if (!good) return false;
   }
-  return options->resident < options->regions;
+  return options->resident < options->regions &&
+         (!options->remap || options->mode == Mode::kCopies);
 }
+
+// The regions' device memory: cuMemAlloc allocations, or with --remap
+// virtual ranges backed by one physical allocation each that is mapped only
+// while the region is resident.
+class DeviceRegions {
+ public:
+  DeviceRegions(const Options& options, CUdevice device)
+      : remap_(options.remap), bytes_(options.region_bytes), device_(device) {}
+  DeviceRegions(const DeviceRegions&) = delete;
+  DeviceRegions& operator=(const DeviceRegions&) = delete;
+  ~DeviceRegions() {
+    for (std::size_t r = 0; r < bases_.size(); ++r) {
+      if (!remap_) {
+        (void)cuMemFree(bases_[r]);
+        continue;
+      }
+      if (mapped_[r]) (void)cuMemUnmap(bases_[r], bytes_);
+      (void)cuMemRelease(handles_[r]);
+      (void)cuMemAddressFree(bases_[r], bytes_);
+    }
+  }
+
+  bool allocate(CUdeviceptr* base) {
+    if (!remap_) {
+      if (!ok(cuMemAlloc(base, bytes_), "cuMemAlloc")) return false;
+      bases_.push_back(*base);
+      return true;
+    }
+    CUmemAllocationProp prop{};
+    prop.type = CU_MEM_ALLOCATION_TYPE_PINNED;
+    prop.location.type = CU_MEM_LOCATION_TYPE_DEVICE;
+    prop.location.id = device_;
+    CUmemGenericAllocationHandle handle = 0;
+    if (!ok(cuMemAddressReserve(base, bytes_, 0, 0, 0), "cuMemAddressReserve")) return false;
+    if (!ok(cuMemCreate(&handle, bytes_, &prop, 0), "cuMemCreate")) {
+      (void)cuMemAddressFree(*base, bytes_);
+      return false;
+    }
+    bases_.push_back(*base);
+    handles_.push_back(handle);
+    mapped_.push_back(false);
+    return map(static_cast<int>(bases_.size()) - 1);
+  }
+
+  bool map(int r) {
+    const auto index = static_cast<std::size_t>(r);
+    if (!remap_ || mapped_[index]) return true;
+    CUmemAccessDesc access{};
+    access.location.type = CU_MEM_LOCATION_TYPE_DEVICE;
+    access.location.id = device_;
+    access.flags = CU_MEM_ACCESS_FLAGS_PROT_READWRITE;
+    mapped_[index] = ok(cuMemMap(bases_[index], bytes_, 0, handles_[index], 0), "cuMemMap");
+    return mapped_[index] &&
+           ok(cuMemSetAccess(bases_[index], bytes_, &access, 1), "cuMemSetAccess");
+  }
+
+  bool unmap(int r) {
+    const auto index = static_cast<std::size_t>(r);
+    if (!remap_ || !mapped_[index]) return true;
+    mapped_[index] = false;
+    return ok(cuMemUnmap(bases_[index], bytes_), "cuMemUnmap");
+  }
+
+ private:
+  bool remap_;
+  std::size_t bytes_;
+  CUdevice device_;
+  std::vector<CUdeviceptr> bases_;
+  std::vector<CUmemGenericAllocationHandle> handles_;
+  std::vector<bool> mapped_;
+};
 
 // Event-timed copies each way, in the shape of gpuswap's evictions and
 // restores.
@@ -223,8 +305,8 @@ class CopyMirror {
   // Before the launch on `region` (queued next on `stream`): copies `victim`
   // out after the work queued on `stream` so far, the host waiting for it,
   // then `region` in, the launch waiting for that.
-  bool swap(int victim, CUdeviceptr victim_base, int region, CUdeviceptr region_base,
-            std::size_t bytes, CUstream stream) {
+  bool swap(DeviceRegions& memory, int victim, CUdeviceptr victim_base, int region,
+            CUdeviceptr region_base, std::size_t bytes, CUstream stream) {
     void* victim_host = host_[static_cast<std::size_t>(victim)];
     if (!ok(cuEventRecord(after_work_, stream), "cuEventRecord") ||
         !ok(cuStreamWaitEvent(out_stream_, after_work_, 0), "cuStreamWaitEvent") ||
@@ -238,6 +320,7 @@ class CopyMirror {
     // copy out just waited for); its events are reused below.
     if (!add_elapsed(in_pending_, in_start_, in_done_, &to_device_)) return false;
     if (!add_elapsed(true, start_, done_, &to_host_)) return false;
+    if (!memory.unmap(victim) || !memory.map(region)) return false;
     // The region's host copy holds what the region holds (it was copied out
     // after its last launch), so copying it in changes no byte, as a restore
     // must not.
@@ -330,9 +413,11 @@ double median(std::vector<double> values) {
 }
 
 void print_result(const Options& options, std::int64_t wall_ns, const CopyMirror* mirror) {
-  std::printf("{\"mode\":\"%s\",\"regions\":%d,\"region_bytes\":%zu,\"rounds\":%d,\"wall_ns\":%lld",
-              name_of(options.mode), options.regions, options.region_bytes, options.rounds,
-              static_cast<long long>(wall_ns));
+  std::printf(
+      "{\"mode\":\"%s\",\"remap\":%s,\"regions\":%d,\"region_bytes\":%zu,\"rounds\":%d,\"wall_ns\":"
+      "%lld",
+      name_of(options.mode), options.remap ? "true" : "false", options.regions,
+      options.region_bytes, options.rounds, static_cast<long long>(wall_ns));
   if (mirror != nullptr) {
     std::printf(
         ",\"d2h_bytes\":%llu,\"d2h_ns\":%.0f,\"d2h_median_ns\":%.0f,\"h2d_bytes\":%llu,"
@@ -366,9 +451,10 @@ int run(const Options& options) {
   const std::size_t pages = options.region_bytes / kPageBytes;
   std::vector<CUdeviceptr> regions(static_cast<std::size_t>(options.regions));
   std::vector<std::vector<std::uint64_t>> model(regions.size());
+  DeviceRegions memory(options, device);
   for (int r = 0; r < options.regions; ++r) {
     const auto index = static_cast<std::size_t>(r);
-    if (!ok(cuMemAlloc(&regions[index], options.region_bytes), "cuMemAlloc")) {
+    if (!memory.allocate(&regions[index])) {
       if (!copies) {
         std::fprintf(stderr,
                      "bench_swap: the regions exceed the device; --mode swap runs under "
@@ -387,13 +473,17 @@ int run(const Options& options) {
   if (copies && (!mirror.set_up(options) || !mirror.copy_out_all(regions, options.region_bytes))) {
     return 1;
   }
+  // The regions the first round restores start out evicted.
+  for (int r = 0; r < options.regions - options.resident; ++r) {
+    if (!memory.unmap(r)) return 1;
+  }
 
   const auto started = std::chrono::steady_clock::now();
   for (int round = 0; round < options.rounds; ++round) {
     for (int r = 0; r < options.regions; ++r) {
       const auto index = static_cast<std::size_t>(r);
       const int victim = victim_of(options, r);
-      if (copies && !mirror.swap(victim, regions[static_cast<std::size_t>(victim)], r,
+      if (copies && !mirror.swap(memory, victim, regions[static_cast<std::size_t>(victim)], r,
                                  regions[index], options.region_bytes, stream)) {
         return 1;
       }
@@ -415,11 +505,11 @@ int run(const Options& options) {
                            std::chrono::steady_clock::now() - started)
                            .count();
 
+  for (int r = 0; r < options.regions; ++r) {
+    if (!memory.map(r)) return 1;
+  }
   if (!check(options, regions, model)) return 1;
   print_result(options, wall_ns, copies ? &mirror : nullptr);
-  for (CUdeviceptr region : regions) {
-    if (!ok(cuMemFree(region), "cuMemFree")) return 1;
-  }
   return ok(cuStreamDestroy(stream), "cuStreamDestroy") ? 0 : 1;
 }
 
@@ -430,7 +520,7 @@ int main(int argc, char** argv) {
   if (!parse(argc, argv, &options)) {
     std::fprintf(stderr,
                  "usage: bench_swap [--mode swap|copies] [--regions N] [--region-size 8MiB] "
-                 "[--rounds N] [--resident N]\n");
+                 "[--rounds N] [--resident N] [--remap]\n");
     return 2;
   }
   return run(options);
