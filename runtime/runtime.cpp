@@ -480,6 +480,7 @@ Status Runtime::evict_locked(Entry& entry, bool discard, TraceReason reason) {
 
 Status Runtime::evict_victims_locked(std::span<const policy::Victim> victims, TraceReason reason) {
   const Clock::time_point started = Clock::now();
+  const std::uint64_t started_ns = trace_now();
   std::vector<EvictionInFlight>& flights = flights_;
   flights.clear();
   Status status;
@@ -511,7 +512,7 @@ Status Runtime::evict_victims_locked(std::span<const policy::Victim> victims, Tr
   // well as for the copies: one stall for the batch.
   const std::uint64_t took = elapsed_ns(started);
   stats_.stall_ns += took;
-  emit(TraceKind::stall, reason, flights.front().entry->region->id(), bytes, took);
+  emit(TraceKind::stall, reason, flights.front().entry->region->id(), bytes, took, started_ns);
   flights.clear();
   return status;
 }
@@ -568,6 +569,7 @@ Status Runtime::begin_evict_locked(Entry& entry, EvictionInFlight* flight) {
   }
   // GPU-side ordering: the copy starts once every stream that used the
   // region has reached the point where this event is recorded.
+  const std::uint64_t issued_ns = trace_now();
   status = wait_for_users_locked(region, held, evict_stream_);
   CUevent copy_start = status ? event_locked() : nullptr;
   CUevent done = nullptr;
@@ -593,7 +595,7 @@ Status Runtime::begin_evict_locked(Entry& entry, EvictionInFlight* flight) {
                driver_error_name(driver_, status.driver_result()));
     return status;
   }
-  *flight = EvictionInFlight{&entry, host, copy_start, done};
+  *flight = EvictionInFlight{&entry, host, copy_start, done, issued_ns};
   return Status::ok();
 }
 
@@ -623,7 +625,8 @@ Status Runtime::finish_evict_locked(EvictionInFlight& flight, Status copied, Tra
   stats_.bytes_to_host += region.requested_size();
   policy_->on_transfer({region.id(), policy::Direction::to_host, region.requested_size(),
                         std::chrono::nanoseconds(transfer_ns)});
-  emit(TraceKind::evict, reason, region.id(), region.requested_size(), transfer_ns);
+  emit(TraceKind::evict, reason, region.id(), region.requested_size(), transfer_ns,
+       flight.issued_ns);
   return Status::ok();
 }
 
@@ -700,14 +703,17 @@ Status Runtime::make_resident_locked(Entry& entry, AccessMode mode, Room* room) 
       driver_.cuMemcpyHtoDAsync(region.base(), host, region.requested_size(), restore_stream_));
   CUevent ready = nullptr;
   CUevent copied = nullptr;
+  // `copied` first: both mark the same point of the restore stream, but the
+  // application's streams wait on `ready`, and whatever waking them costs
+  // the emulated device must not count as copy time.
   if (status) {
     ready = event_locked();
     copied = event_locked();
     status = ready != nullptr && copied != nullptr
-                 ? Status::driver(driver_.cuEventRecord(ready, restore_stream_))
+                 ? Status::driver(driver_.cuEventRecord(copied, restore_stream_))
                  : Status(StatusCode::kOutOfMemory);
   }
-  if (status) status = Status::driver(driver_.cuEventRecord(copied, restore_stream_));
+  if (status) status = Status::driver(driver_.cuEventRecord(ready, restore_stream_));
   if (!status) {
     if (copy_start != nullptr) recycle_event_locked(copy_start);
     if (ready != nullptr) recycle_event_locked(ready);
@@ -725,8 +731,8 @@ Status Runtime::make_resident_locked(Entry& entry, AccessMode mode, Room* room) 
   // Later evictions and frees wait for the copy in like for any other user.
   (void)region.note_stream(restore_stream_, held);
   entry.ready = ready;
-  pending_host_frees_.push_back(
-      {host, copy_start, copied, ready, region.id(), region.requested_size(), started});
+  pending_host_frees_.push_back({host, copy_start, copied, ready, region.id(),
+                                 region.requested_size(), started, trace_now()});
   pending_count_.store(pending_host_frees_.size(), std::memory_order_relaxed);
   ++stats_.restores;
   stats_.bytes_to_device += region.requested_size();
@@ -757,7 +763,8 @@ void Runtime::reap_locked(bool wait) {
     recycle_event_locked(pending.done);
     policy_->on_transfer({pending.region, policy::Direction::to_device, pending.bytes,
                           std::chrono::nanoseconds(took)});
-    emit(TraceKind::restore, TraceReason::demand, pending.region, pending.bytes, took);
+    emit(TraceKind::restore, TraceReason::demand, pending.region, pending.bytes, took,
+         pending.issued_ns);
     // The ready event was recorded just before `done`, so it has completed
     // too: users need not wait for it any more. This keeps "a region has a
     // ready event" implying "a restore is pending", which lets the hot path
@@ -1000,10 +1007,15 @@ void Runtime::recycle_event_locked(CUevent event) {
   spare_events_.push_back(event);
 }
 
+std::uint64_t Runtime::trace_now() const {
+  return trace_ != nullptr && trace_->enabled() ? trace_->now_ns() : 0;
+}
+
 void Runtime::emit(TraceKind kind, TraceReason reason, RegionId region, std::uint64_t bytes,
-                   std::uint64_t duration_ns) {
+                   std::uint64_t duration_ns, std::uint64_t timestamp_ns) {
   if (trace_ == nullptr || !trace_->enabled() || !trace_->wants(kind)) return;
   TraceEvent event;
+  event.timestamp_ns = timestamp_ns;
   event.kind = kind;
   event.reason = reason;
   event.region = region;

@@ -187,6 +187,7 @@ class Runtime {
     RegionId region;
     std::uint64_t bytes;
     std::chrono::steady_clock::time_point started;
+    std::uint64_t issued_ns;  // trace clock when the copy was issued
   };
   enum class Room { kOk, kOutOfMemory, kWaitForPins };
 
@@ -214,6 +215,7 @@ class Runtime {
     void* host = nullptr;
     CUevent copy_start = nullptr;
     CUevent done = nullptr;
+    std::uint64_t issued_ns = 0;  // trace clock when the copy was issued
   };
   Status evict_locked(Entry& entry, bool discard, TraceReason reason);
   // Evicts (or discards) the victims: every copy is enqueued first, then the
@@ -233,8 +235,11 @@ class Runtime {
   // them, waiting, when `wait`).
   void reap_locked(bool wait);
   void forget_ready_locked(Entry& entry);
+  // `timestamp_ns` (trace clock; 0: now) is when the event began.
   void emit(TraceKind kind, TraceReason reason, RegionId region, std::uint64_t bytes,
-            std::uint64_t duration_ns);
+            std::uint64_t duration_ns, std::uint64_t timestamp_ns = 0);
+  // The trace clock now, 0 without a trace.
+  std::uint64_t trace_now() const;
   CUevent event_locked();
   // Nanoseconds between two completed events, 0 when the driver cannot tell.
   std::uint64_t elapsed_between(CUevent start, CUevent end) const;
