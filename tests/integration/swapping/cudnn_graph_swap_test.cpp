@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "child_process.h"
+#include "shim_run.h"
 
 namespace gpuswap::testing {
 namespace {
@@ -21,38 +21,9 @@ namespace {
 constexpr const char* kSmallDevice = "32MiB";
 constexpr const char* kLargeDevice = "256MiB";
 
-class PolicyFile {
- public:
-  explicit PolicyFile(const std::string& yaml) {
-    char name[] = "/tmp/gpuswap-cudnn-graph-test-XXXXXX";
-    const int fd = mkstemp(name);
-    EXPECT_GE(fd, 0);
-    path_ = name;
-    if (fd >= 0) close(fd);
-    std::ofstream(path_) << yaml;
-  }
-  ~PolicyFile() { std::remove(path_.c_str()); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-std::map<std::string, std::string> plain_env(const char* device_memory) {
-  return {{"LD_LIBRARY_PATH", CUDASIM_LIB_DIR}, {"CUDASIM_DEVICE_MEMORY", device_memory}};
-}
-
-// The exit summary's eviction count ("swapped: N evictions ..."), or -1.
-long evictions(const std::string& err) {
-  for (const std::string& line : lines_containing(err, "swapped: ")) {
-    return std::strtol(line.c_str() + line.find("swapped: ") + 9, nullptr, 10);
-  }
-  return -1;
-}
-
 TEST(CudnnGraphUnderGpuswap, VariantPackTensorsAreMadeResidentOnASmallCard) {
   // The default reserve is larger than the whole emulated card.
-  const PolicyFile policy("device_reserve: 0\n");
+  const PolicyFile policy(kWholeCardPolicy);
   const std::vector<std::string> argv = {GPUSWAP_CUDNN_GRAPH_PROGRAM};
   const ChildResult too_small = run_child(argv, plain_env(kSmallDevice));
   EXPECT_NE(too_small.exit_code, 0) << "its buffers must not fit the card by themselves";
@@ -60,11 +31,7 @@ TEST(CudnnGraphUnderGpuswap, VariantPackTensorsAreMadeResidentOnASmallCard) {
   ASSERT_EQ(large.exit_code, 0) << large.out << large.err;
   ASSERT_EQ(lines_containing(large.out, " hash ").size(), 12u) << large.out;
 
-  std::map<std::string, std::string> env = plain_env(kSmallDevice);
-  env["LD_PRELOAD"] = GPUSWAP_TEST_PRELOAD;
-  env["GPUSWAP_CONFIG"] = policy.path();
-  env["GPUSWAP_LOG"] = "info";  // the exit summary says what was swapped
-  const ChildResult swapped = run_child(argv, env);
+  const ChildResult swapped = run_child(argv, shim_env(kSmallDevice, policy));
   ASSERT_EQ(swapped.exit_code, 0) << swapped.out << swapped.err;
   EXPECT_EQ(swapped.out, large.out);
   EXPECT_GT(evictions(swapped.err), 0) << swapped.err;
@@ -72,11 +39,9 @@ TEST(CudnnGraphUnderGpuswap, VariantPackTensorsAreMadeResidentOnASmallCard) {
 }
 
 TEST(CudnnGraphUnderGpuswap, APackTooLargeToListPassesThroughWithOneLogLine) {
-  const PolicyFile policy("device_reserve: 0\n");
-  std::map<std::string, std::string> env = plain_env(kLargeDevice);
-  env["LD_PRELOAD"] = GPUSWAP_TEST_PRELOAD;
-  env["GPUSWAP_CONFIG"] = policy.path();
-  const ChildResult result = run_child({GPUSWAP_CUDNN_GRAPH_PROGRAM, "wide"}, env);
+  const PolicyFile policy(kWholeCardPolicy);
+  const ChildResult result =
+      run_child({GPUSWAP_CUDNN_GRAPH_PROGRAM, "wide"}, shim_env(kLargeDevice, policy));
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   EXPECT_EQ(lines_containing(result.out, "wide: results match").size(), 1u) << result.out;
   EXPECT_EQ(lines_containing(result.err, "could not be decoded").size(), 1u) << result.err;

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "child_process.h"
+#include "shim_run.h"
 
 namespace gpuswap::testing {
 namespace {
@@ -21,47 +21,8 @@ namespace {
 constexpr const char* kSmallDevice = "32MiB";
 constexpr const char* kLargeDevice = "256MiB";
 
-// A policy file for a card this small: the default reserve (256MiB, room
-// for a real GPU's context) is larger than the whole emulated card.
-class PolicyFile {
- public:
-  explicit PolicyFile(const std::string& yaml) {
-    char name[] = "/tmp/gpuswap-swapping-test-XXXXXX";
-    const int fd = mkstemp(name);
-    EXPECT_GE(fd, 0);
-    path_ = name;
-    if (fd >= 0) close(fd);
-    std::ofstream(path_) << yaml;
-  }
-  ~PolicyFile() { std::remove(path_.c_str()); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-std::map<std::string, std::string> plain_env(const char* device_memory) {
-  return {{"LD_LIBRARY_PATH", CUDASIM_LIB_DIR}, {"CUDASIM_DEVICE_MEMORY", device_memory}};
-}
-
-std::map<std::string, std::string> shim_env(const char* device_memory, const PolicyFile& policy) {
-  std::map<std::string, std::string> env = plain_env(device_memory);
-  env["LD_PRELOAD"] = GPUSWAP_TEST_PRELOAD;
-  env["GPUSWAP_CONFIG"] = policy.path();
-  env["GPUSWAP_LOG"] = "info";  // the exit summary says what was swapped
-  return env;
-}
-
 std::vector<std::string> losses(const std::string& out) {
   return lines_containing(out, " loss ");
-}
-
-// The evictions the exit summary reports ("swapped: N evictions ..."), or -1.
-long evictions(const std::string& err) {
-  for (const std::string& line : lines_containing(err, "swapped: ")) {
-    return std::strtol(line.c_str() + line.find("swapped: ") + 9, nullptr, 10);
-  }
-  return -1;
 }
 
 std::vector<std::string> trainer(std::vector<std::string> args) {
@@ -70,7 +31,7 @@ std::vector<std::string> trainer(std::vector<std::string> args) {
 }
 
 TEST(DemoTrainerUnderGpuswap, FittingBatchOnTheDemoCardGivesIdenticalLosses) {
-  const PolicyFile policy("device_reserve: 0\n");
+  const PolicyFile policy(kWholeCardPolicy);
   const auto argv = trainer({"--batch", "32", "--steps", "3"});
   const ChildResult plain = run_child(argv, plain_env(kSmallDevice));
   const ChildResult shimmed = run_child(argv, shim_env(kSmallDevice, policy));
@@ -82,7 +43,7 @@ TEST(DemoTrainerUnderGpuswap, FittingBatchOnTheDemoCardGivesIdenticalLosses) {
 }
 
 TEST(DemoTrainerUnderGpuswap, TripleBatchCompletesWithTheLossesOfALargeCard) {
-  const PolicyFile policy("device_reserve: 0\n");
+  const PolicyFile policy(kWholeCardPolicy);
   const auto argv = trainer({"--batch", "96", "--steps", "3"});
   const ChildResult too_small = run_child(argv, plain_env(kSmallDevice));
   const ChildResult large = run_child(argv, plain_env(kLargeDevice));
@@ -96,7 +57,7 @@ TEST(DemoTrainerUnderGpuswap, TripleBatchCompletesWithTheLossesOfALargeCard) {
 }
 
 TEST(DriverApiProgramUnderGpuswap, ExtraLaunchesOnThreeTimesTheCardSwapCorrectly) {
-  const PolicyFile policy("device_reserve: 0\n");
+  const PolicyFile policy(kWholeCardPolicy);
   // 24 buffers of 3 MiB + 4 KiB (each two granules): 96 MiB of regions.
   const std::vector<std::string> argv = {GPUSWAP_DRIVER_SWAP_PROGRAM, "24", "3"};
   const ChildResult plain = run_child(argv, plain_env(kSmallDevice));
@@ -136,7 +97,7 @@ TEST(StressProgramUnderGpuswap, RandomOperationsOnFourThreadsMatchTheirShadows) 
 TEST(BatchedGemmUnderGpuswap, OperandsBehindPointerArraysAreBroughtBack) {
   // The matrices are evicted by filler buffers before each batched GEMM; the
   // kernel reaches them only through the pointer arrays.
-  const PolicyFile policy("device_reserve: 0\n");
+  const PolicyFile policy(kWholeCardPolicy);
   const std::vector<std::string> argv = {GPUSWAP_BATCHED_GEMM_PROGRAM};
   const ChildResult large = run_child(argv, plain_env(kLargeDevice));
   const ChildResult swapped = run_child(argv, shim_env(kSmallDevice, policy));

@@ -1,0 +1,67 @@
+// What every swapping test does around a child program: a policy file for the
+// tiny emulated card, the environment of a plain run and of a run under
+// libgpuswap.so, and the eviction count from gpuswap's exit summary.
+#pragma once
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <string>
+
+#include "child_process.h"
+
+namespace gpuswap::testing {
+
+// A temporary policy file, removed when this goes out of scope.
+class PolicyFile {
+ public:
+  explicit PolicyFile(const std::string& yaml) {
+    char name[] = "/tmp/gpuswap-swapping-test-XXXXXX";
+    const int fd = mkstemp(name);
+    if (fd >= 0) {
+      close(fd);
+      path_ = name;
+      std::ofstream(path_) << yaml;
+    }
+  }
+  ~PolicyFile() {
+    if (!path_.empty()) std::remove(path_.c_str());
+  }
+  PolicyFile(const PolicyFile&) = delete;
+  PolicyFile& operator=(const PolicyFile&) = delete;
+  const std::string& path() const { return path_; }  // empty if it could not be made
+
+ private:
+  std::string path_;
+};
+
+// The emulated card is smaller than the default device reserve is meant for
+// (room for a real GPU's context), so the tests let gpuswap use all of it.
+inline const char* const kWholeCardPolicy = "device_reserve: 0\n";
+
+inline std::map<std::string, std::string> plain_env(const std::string& device_memory) {
+  return {{"LD_LIBRARY_PATH", CUDASIM_LIB_DIR}, {"CUDASIM_DEVICE_MEMORY", device_memory}};
+}
+
+// Under the shim, with the policy file and the exit summary (GPUSWAP_LOG=info).
+inline std::map<std::string, std::string> shim_env(const std::string& device_memory,
+                                                   const PolicyFile& policy) {
+  std::map<std::string, std::string> env = plain_env(device_memory);
+  env["LD_PRELOAD"] = GPUSWAP_TEST_PRELOAD;
+  env["GPUSWAP_CONFIG"] = policy.path();
+  env["GPUSWAP_LOG"] = "info";
+  return env;
+}
+
+// The evictions the exit summary reports ("swapped: N evictions ..."), or -1.
+inline long evictions(const std::string& err) {
+  for (const std::string& line : lines_containing(err, "swapped: ")) {
+    return std::strtol(line.c_str() + line.find("swapped: ") + 9, nullptr, 10);
+  }
+  return -1;
+}
+
+}  // namespace gpuswap::testing
