@@ -19,29 +19,12 @@
 #include <vector>
 
 #include "cudasim/kernel.h"
+#include "driver_program.h"
 
 namespace {
 
-// mix(uint32_t* data, uint32_t n, uint32_t k): data[i] = (data[i] * 5 + k) ^ i
-void mix(const cudasimLaunch*, void** args) {
-  auto* data = cudasim::arg<std::uint32_t*>(args, 0);
-  const auto n = cudasim::arg<std::uint32_t>(args, 1);
-  const auto k = cudasim::arg<std::uint32_t>(args, 2);
-  for (std::uint32_t i = 0; i < n; ++i) data[i] = (data[i] * 5 + k) ^ i;
-}
-
-bool ok(CUresult status, const char* what) {
-  if (status == CUDA_SUCCESS) return true;
-  std::printf("%s failed: %d\n", what, static_cast<int>(status));
-  return false;
-}
-
-std::uint64_t fnv1a(const void* data, std::size_t bytes) {
-  const auto* p = static_cast<const unsigned char*>(data);
-  std::uint64_t h = 1469598103934665603ull;
-  for (std::size_t i = 0; i < bytes; ++i) h = (h ^ p[i]) * 1099511628211ull;
-  return h;
-}
+using gpuswap::testing::fnv1a;
+using gpuswap::testing::ok;
 
 // 3 MiB + 4 KiB: two granules each.
 constexpr std::size_t kBytes = (3u << 20) + 4096;
@@ -87,19 +70,9 @@ class Program {
 };
 
 bool Program::start(int buffers) {
-  CUdevice device = 0;
-  CUcontext context = nullptr;
-  if (!ok(cuInit(0), "cuInit") || !ok(cuDeviceGet(&device, 0), "cuDeviceGet") ||
-      !ok(cuDevicePrimaryCtxRetain(&context, device), "cuDevicePrimaryCtxRetain") ||
-      !ok(cuCtxSetCurrent(context), "cuCtxSetCurrent")) {
-    return false;
-  }
-  using Layout = cudasim::ParamLayout<std::uint32_t*, std::uint32_t, std::uint32_t>;
-  CUmodule module = nullptr;
-  if (cudasimRegisterKernel("batch_program", "mix", mix, Layout::count, Layout::offsets.data(),
-                            Layout::sizes.data()) != CUDA_SUCCESS ||
-      !ok(cuModuleLoadData(&module, cudasimModuleImage("batch_program")), "cuModuleLoadData") ||
-      !ok(cuModuleGetFunction(&mix_, module, "mix"), "cuModuleGetFunction") ||
+  if (!gpuswap::testing::start_primary_context() ||
+      !gpuswap::testing::load_data_kernel("batch_program", "mix", gpuswap::testing::mix_kernel,
+                                          &mix_) ||
       !ok(cuStreamCreate(&stream_, CU_STREAM_NON_BLOCKING), "cuStreamCreate") ||
       !ok(cuMemAllocHost(&pinned_, kBytes), "cuMemAllocHost")) {
     return false;

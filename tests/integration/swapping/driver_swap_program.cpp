@@ -13,8 +13,12 @@
 #include <vector>
 
 #include "cudasim/kernel.h"
+#include "driver_program.h"
 
 namespace {
+
+using gpuswap::testing::fnv1a;
+using gpuswap::testing::ok;
 
 // bump(uint32_t* data, uint32_t n, uint32_t k): data[i] = data[i] * 3 + k + i
 void bump(const cudasimLaunch*, void** args) {
@@ -30,12 +34,6 @@ struct BumpParams {
   std::uint32_t k;
 };
 
-bool ok(CUresult status, const char* what) {
-  if (status == CUDA_SUCCESS) return true;
-  std::printf("%s failed: %d\n", what, static_cast<int>(status));
-  return false;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -44,22 +42,9 @@ int main(int argc, char** argv) {
   constexpr std::size_t kBytes = (3u << 20) + 4096;  // not a multiple of the granule
   constexpr std::uint32_t kWords = kBytes / sizeof(std::uint32_t);
 
-  CUdevice device = 0;
-  CUcontext context = nullptr;
-  if (!ok(cuInit(0), "cuInit") || !ok(cuDeviceGet(&device, 0), "cuDeviceGet") ||
-      !ok(cuDevicePrimaryCtxRetain(&context, device), "cuDevicePrimaryCtxRetain") ||
-      !ok(cuCtxSetCurrent(context), "cuCtxSetCurrent")) {
-    return 1;
-  }
-  using Layout = cudasim::ParamLayout<std::uint32_t*, std::uint32_t, std::uint32_t>;
-  CUmodule module = nullptr;
+  if (!gpuswap::testing::start_primary_context()) return 1;
   CUfunction function = nullptr;
-  if (cudasimRegisterKernel("swap_program", "bump", bump, Layout::count, Layout::offsets.data(),
-                            Layout::sizes.data()) != CUDA_SUCCESS ||
-      !ok(cuModuleLoadData(&module, cudasimModuleImage("swap_program")), "cuModuleLoadData") ||
-      !ok(cuModuleGetFunction(&function, module, "bump"), "cuModuleGetFunction")) {
-    return 1;
-  }
+  if (!gpuswap::testing::load_data_kernel("swap_program", "bump", bump, &function)) return 1;
   CUstream streams[2] = {};
   for (CUstream& stream : streams) {
     if (!ok(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate")) return 1;
