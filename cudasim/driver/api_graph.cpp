@@ -91,6 +91,17 @@ CUresult graph_launch(CUgraphExec h, CUstream hs, bool pt) {
   return exec->launch(*d, *ctx, s);
 }
 
+// The parameters a node of `type` keeps in `member`, for the *GetParams calls.
+template <typename Params>
+CUresult node_params(CUgraphNode h, CUgraphNodeType type, Params GraphNode::*member, Params* out) {
+  Driver* d = nullptr;
+  if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
+  GraphNode* n = find_node(d, h);
+  if (n == nullptr || out == nullptr || n->type != type) return CUDA_ERROR_INVALID_VALUE;
+  *out = n->*member;
+  return CUDA_SUCCESS;
+}
+
 }  // namespace
 
 CUDASIM_API CUresult cuGraphCreate(CUgraph* phGraph, unsigned int flags) {
@@ -166,15 +177,7 @@ CUDASIM_API CUresult cuGraphAddMemsetNode(CUgraphNode* ph, CUgraph hg, const CUg
 }
 
 CUDASIM_API CUresult cuGraphMemsetNodeGetParams(CUgraphNode h, CUDA_MEMSET_NODE_PARAMS* p) {
-  return api([&] {
-    Driver* d = nullptr;
-    if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
-    GraphNode* n = find_node(d, h);
-    if (n == nullptr || p == nullptr || n->type != CU_GRAPH_NODE_TYPE_MEMSET)
-      return CUDA_ERROR_INVALID_VALUE;
-    *p = n->memset;
-    return CUDA_SUCCESS;
-  });
+  return api([&] { return node_params(h, CU_GRAPH_NODE_TYPE_MEMSET, &GraphNode::memset, p); });
 }
 
 CUDASIM_API CUresult cuGraphAddMemcpyNode(CUgraphNode* ph, CUgraph hg, const CUgraphNode* deps,
@@ -195,15 +198,7 @@ CUDASIM_API CUresult cuGraphAddMemcpyNode(CUgraphNode* ph, CUgraph hg, const CUg
 }
 
 CUDASIM_API CUresult cuGraphMemcpyNodeGetParams(CUgraphNode h, CUDA_MEMCPY3D* p) {
-  return api([&] {
-    Driver* d = nullptr;
-    if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
-    GraphNode* n = find_node(d, h);
-    if (n == nullptr || p == nullptr || n->type != CU_GRAPH_NODE_TYPE_MEMCPY)
-      return CUDA_ERROR_INVALID_VALUE;
-    *p = n->memcpy;
-    return CUDA_SUCCESS;
-  });
+  return api([&] { return node_params(h, CU_GRAPH_NODE_TYPE_MEMCPY, &GraphNode::memcpy, p); });
 }
 
 CUDASIM_API CUresult cuGraphAddHostNode(CUgraphNode* ph, CUgraph hg, const CUgraphNode* deps,
