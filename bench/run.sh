@@ -26,6 +26,7 @@ if [ ! -d "$BUILD_DIR" ]; then
 fi
 BENCH_LAUNCH="$BUILD_DIR/bench/bench_launch"
 BENCH_DECODER="$BUILD_DIR/bench/bench_param_decoder"
+BENCH_POLICY="$BUILD_DIR/bench/bench_policy"
 BENCH_COPY="$BUILD_DIR/bench/bench_copy"
 BENCH_SWAP="$BUILD_DIR/bench/bench_swap"
 TRAINER="$BUILD_DIR/examples/train_cnn/train_cnn"
@@ -34,7 +35,7 @@ GPUSWAP_CLI="$BUILD_DIR/tools/gpuswap"
 CUDASIM_LIB="$BUILD_DIR/cudasim/lib"
 
 missing=""
-for file in "$BENCH_LAUNCH" "$BENCH_DECODER" "$BENCH_COPY" "$BENCH_SWAP" "$TRAINER" "$GPUSWAP_LIB" \
+for file in "$BENCH_LAUNCH" "$BENCH_DECODER" "$BENCH_POLICY" "$BENCH_COPY" "$BENCH_SWAP" "$TRAINER" "$GPUSWAP_LIB" \
   "$GPUSWAP_CLI" "$CUDASIM_LIB/libcuda.so.1"; do
   [ -e "$file" ] || missing="$missing $file"
 done
@@ -140,6 +141,8 @@ for round in $(seq "$LAUNCH_ROUNDS"); do
 done
 "$BENCH_DECODER" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
   --benchmark_format=csv >"$WORK/decoder.csv" 2>/dev/null
+"$BENCH_POLICY" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
+  --benchmark_format=csv >"$WORK/policy.csv" 2>/dev/null
 
 printf '%-30s %19s %19s %15s\n' "ns/launch (real time)" "cudasim min/median" "+gpuswap min/median" \
   "ratio min/median"
@@ -156,6 +159,8 @@ for name in BM_DecodeKernelParams BM_DecodeExtra; do
   read -r real cpu < <(median_of "$WORK/decoder.csv" "$name")
   printf '%-34s %9.1f ns real, %.1f ns CPU\n' "$name (ns/decode)" "$real" "$cpu"
 done
+read -r real cpu < <(median_of "$WORK/policy.csv" BM_LruOnOperation)
+printf '%-34s %9.1f ns real, %.1f ns CPU\n' "BM_LruOnOperation (8 regions)" "$real" "$cpu"
 busy_plain=$(launch_times "$WORK/launch_plain.csv" BM_LaunchEnqueueBusy | median)
 busy_shim=$(launch_times "$WORK/launch_shim.csv" BM_LaunchEnqueueBusy | median)
 printf 'gpuswap adds %.0f ns per launch to a busy stream (median), %.0f%% of cudasim'"'"'s own; goal: at most 5%%\n' \
