@@ -2,8 +2,11 @@
 
 #include <cuda.h>
 #include <dlfcn.h>
+#include <unistd.h>
 
 #include <cstdio>
+
+#include "gpuswap/config/yaml_module.h"
 
 namespace gpuswap::tools {
 namespace {
@@ -24,6 +27,15 @@ std::string line(const char* label, const std::string& value) {
 DoctorReport run_doctor(const std::string& library, const std::string& library_error) {
   DoctorReport report;
   report.text += line("libgpuswap.so", library.empty() ? "not found: " + library_error : library);
+  if (!library.empty()) {
+    // Policy files are read by this module, beside the library (docs/policy-file.md).
+    const std::string directory = library.substr(0, library.find_last_of('/') + 1);
+    const std::string module = config::yaml_module_path(directory.empty() ? "." : directory);
+    report.text += line("policy-file reader",
+                        access(module.c_str(), R_OK) == 0
+                            ? module
+                            : "missing: " + module + " (a policy file would not be read)");
+  }
 
   // The driver is opened the way the CUDA runtime opens it; it stays loaded.
   void* driver = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);

@@ -289,6 +289,9 @@ TEST_F(CliTest, DoctorOnTheSoftwareDevice) {
   EXPECT_NE(r.out.find("virtual memory management supported"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("cuFuncGetParamInfo     present"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("ready"), std::string::npos) << r.out;
+  // The policy-file reader lies beside the library in the build tree.
+  EXPECT_NE(r.out.find("libgpuswap_yaml.so"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("policy-file reader     missing"), std::string::npos) << r.out;
 }
 #endif
 
