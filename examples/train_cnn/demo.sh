@@ -65,19 +65,21 @@ fi
 GPUSWAP_LIB="$BUILD_DIR/interpose/libgpuswap.so"
 if [ -f "$GPUSWAP_LIB" ]; then
   heading "Run 3: batch $BIG_BATCH again, with LD_PRELOAD=libgpuswap.so"
-  # The default device_reserve (256MiB, room for a real GPU's context) is
-  # larger than this whole emulated card, so the demo's policy file sets it
-  # to 0: gpuswap may use all 32MiB. GPUSWAP_LOG=info prints the budget at
-  # start and what was swapped at exit.
+  # The default device_reserve (auto: room for a real GPU's context, an
+  # eighth of this small card) is set to 0 by the demo's policy file, so that
+  # gpuswap may use all 32MiB. GPUSWAP_LOG=info prints the budget at start
+  # and what was swapped at exit; GPUSWAP_TRACE records every eviction and
+  # restore, which `gpuswap log summary` sums up afterwards.
   POLICY_FILE=$(mktemp)
-  trap 'rm -f "$POLICY_FILE" "$POLICY_FILE.large" "$POLICY_FILE.swapped"' EXIT
+  trap 'rm -f "$POLICY_FILE" "$POLICY_FILE.large" "$POLICY_FILE.swapped" "$POLICY_FILE.trace"' EXIT
   printf 'device_reserve: 0\n' >"$POLICY_FILE"
   echo "policy file: $(cat "$POLICY_FILE")"
   PRELOAD="$(cd "$(dirname "$GPUSWAP_LIB")" && pwd)/$(basename "$GPUSWAP_LIB")"
   # A sanitizer build's library needs its sanitizer runtime first in LD_PRELOAD.
   SANITIZER_RUNTIME=$(ldd "$PRELOAD" | awk '/lib[at]san\.so/ { print $3; exit }')
   PRELOAD="${SANITIZER_RUNTIME:+$SANITIZER_RUNTIME:}$PRELOAD"
-  GPUSWAP_CONFIG="$POLICY_FILE" GPUSWAP_LOG=info LD_PRELOAD="$PRELOAD" \
+  GPUSWAP_CONFIG="$POLICY_FILE" GPUSWAP_LOG=info GPUSWAP_TRACE="$POLICY_FILE.trace" \
+    LD_PRELOAD="$PRELOAD" \
     "$TRAINER" --batch "$BIG_BATCH" --steps "$STEPS" | tee "$POLICY_FILE.swapped"
   echo "-> With gpuswap, batch $BIG_BATCH trained on the same $DEVICE_MEMORY device."
   CUDASIM_DEVICE_MEMORY=256MiB "$TRAINER" --batch "$BIG_BATCH" --steps "$STEPS" >"$POLICY_FILE.large"
@@ -86,6 +88,12 @@ if [ -f "$GPUSWAP_LIB" ]; then
   else
     echo "demo: run 3's losses differ from a run on a device large enough" >&2
     exit 1
+  fi
+  GPUSWAP_CLI="$BUILD_DIR/tools/gpuswap"
+  if [ -x "$GPUSWAP_CLI" ]; then
+    echo
+    echo "What gpuswap moved (gpuswap log summary of the swap trace, without its per-region table):"
+    "$GPUSWAP_CLI" log summary "$POLICY_FILE.trace" | sed -e '/^hottest regions/,$d' -e '/^trace /d'
   fi
 else
   heading "Run 3 (not yet available): batch $BIG_BATCH with gpuswap"
