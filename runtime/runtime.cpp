@@ -158,7 +158,7 @@ Runtime::~Runtime() {
   for (auto& [id, entry] : regions_) {
     Region& region = *entry.region;
     RegionLock held = region.lock();
-    (void)wait_for_users_locked(region, held, nullptr);
+    (void)wait_for_users_locked(entry, held, nullptr);
     forget_ready_locked(entry);
     if (holds_device_pages(region.state(held))) {
       std::vector<ChunkHandle>& chunks = *region.chunks(held);
@@ -331,7 +331,7 @@ Status Runtime::mem_free(CUdeviceptr pointer) {
         log::warn(kRuntime, "cuMemFree({:#x}) while an operation using it is being issued",
                   pointer);
       }
-      (void)wait_for_users_locked(*region, held, nullptr);
+      (void)wait_for_users_locked(*entry, held, nullptr);
       forget_ready_locked(*entry);
       if (holds_device_pages(region->state(held))) {
         std::vector<ChunkHandle>& chunks = *region->chunks(held);
@@ -426,7 +426,8 @@ Runtime::Room Runtime::make_room_locked(std::uint64_t bytes) {
   }
 }
 
-Status Runtime::wait_for_users_locked(Region& region, const RegionLock& held, CUstream waiter) {
+Status Runtime::wait_for_users_locked(Entry& entry, const RegionLock& held, CUstream waiter) {
+  Region& region = *entry.region;
   StreamSet* streams = region.mutable_streams(held);
   if (streams == nullptr) return Status(StatusCode::kInvalidValue);
   bool whole_context = false;
@@ -447,6 +448,11 @@ Status Runtime::wait_for_users_locked(Region& region, const RegionLock& held, CU
     }
     wait_events_.push_back(event);
   });
+  // The region's restore, if its completion has not been seen yet: exactly
+  // that copy, not the restore stream's latest point, which would also cover
+  // restores of other regions issued since (an eviction would then never
+  // overlap a restore on the link).
+  if (entry.ready != nullptr) wait_events_.push_back(entry.ready);
   Status status;
   if (whole_context) status = Status::driver(driver_.cuCtxSynchronize());
   for (CUevent event : wait_events_) {
@@ -456,8 +462,11 @@ Status Runtime::wait_for_users_locked(Region& region, const RegionLock& held, CU
     if (!waited && status) status = waited;
   }
   // A wait captures the event as recorded when it is issued (later records
-  // do not move it), so the events can be reused at once either way.
-  for (CUevent event : wait_events_) recycle_event_locked(event);
+  // do not move it), so the events can be reused at once either way; the
+  // ready event stays the entry's until it is forgotten.
+  for (CUevent event : wait_events_) {
+    if (event != entry.ready) recycle_event_locked(event);
+  }
   wait_events_.clear();
   return status;
 }
@@ -525,7 +534,7 @@ Status Runtime::discard_locked(Entry& entry, TraceReason reason) {
   const Clock::time_point started = Clock::now();
   // Nothing to copy, but the pages may only go once the work using them has
   // finished: cuMemUnmap does not wait for it.
-  if (Status status = wait_for_users_locked(region, held, nullptr); !status) return status;
+  if (Status status = wait_for_users_locked(entry, held, nullptr); !status) return status;
   forget_ready_locked(entry);
   if (Status status = region.transition(RegionState::kDiscarded, held); !status) return status;
   std::vector<ChunkHandle>& chunks = *region.chunks(held);
@@ -570,7 +579,7 @@ Status Runtime::begin_evict_locked(Entry& entry, EvictionInFlight* flight) {
   // GPU-side ordering: the copy starts once every stream that used the
   // region has reached the point where this event is recorded.
   const std::uint64_t issued_ns = trace_now();
-  status = wait_for_users_locked(region, held, evict_stream_);
+  status = wait_for_users_locked(entry, held, evict_stream_);
   CUevent copy_start = status ? event_locked() : nullptr;
   CUevent done = nullptr;
   if (copy_start != nullptr) (void)driver_.cuEventRecord(copy_start, evict_stream_);
@@ -728,8 +737,8 @@ Status Runtime::make_resident_locked(Entry& entry, AccessMode mode, Room* room) 
   }
   (void)region.transition(RegionState::kResident, held);
   (void)region.set_host_backing(nullptr, held);
-  // Later evictions and frees wait for the copy in like for any other user.
-  (void)region.note_stream(restore_stream_, held);
+  // Later evictions and frees wait for the copy in through `ready`, as the
+  // application's streams do (wait_for_users_locked).
   entry.ready = ready;
   pending_host_frees_.push_back({host, copy_start, copied, ready, region.id(),
                                  region.requested_size(), started, trace_now()});

@@ -329,6 +329,42 @@ TEST_F(SwapEngine, ADestroyedStreamsWorkIsWaitedForWithoutSynchronisingTheContex
   EXPECT_EQ(driver_.cuStreamDestroy(other), CUDA_SUCCESS);
 }
 
+// A slow link (CUDASIM_LINK_GBPS, read when the driver starts; ctest runs
+// each test in a process of its own) keeps a restore's copy in flight long
+// enough for an eviction to be issued behind it.
+class SlowLinkSwapEngine : public SwapEngine {
+ protected:
+  void SetUp() override {
+    setenv("CUDASIM_LINK_GBPS", "0.25", 1);
+    SwapEngine::SetUp();
+  }
+};
+
+// An eviction issued while the region's restore is still copying in must
+// wait for that copy, or it would copy out half-restored pages. Nothing ran
+// on the region since the restore; the eviction waits for the operation's
+// stream (made to wait for the restore) and for the restore's own event.
+TEST_F(SlowLinkSwapEngine, AnEvictionWaitsForTheRegionsRestoreStillInFlight) {
+  start(tight_config());
+  Buffer buffer = allocate(4 * kMiB);
+  ASSERT_TRUE(fill(buffer, 31, stream_).is_ok());
+  shadow_fill(buffer, 31);
+  ASSERT_TRUE(runtime_->evict(buffer.dptr).is_ok());
+  ASSERT_EQ(runtime_->region_at(buffer.dptr)->state_snapshot(), RegionState::kEvicted);
+
+  // Made resident for an operation that then issues nothing: the restore
+  // (4 MiB at 0.25 GB/s, about 17 ms) is the only work on the region.
+  {
+    Touch touch{runtime_->region_at(buffer.dptr), policy::AccessMode::read};
+    PinGuard guard;
+    ASSERT_TRUE(runtime_->prepare({&touch, 1}, stream_, {}, &guard).is_ok());
+  }
+  ASSERT_EQ(runtime_->stats().restores, 1u);
+  ASSERT_TRUE(runtime_->evict(buffer.dptr).is_ok());
+  EXPECT_EQ(runtime_->stats().evictions, 2u);
+  expect_contents(buffer, stream_);
+}
+
 TEST_F(SwapEngine, AnOperationLargerThanTheBudgetFailsAndLosesNothing) {
   start(tight_config());
   Buffer a = allocate(10 * kMiB);

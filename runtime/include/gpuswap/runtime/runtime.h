@@ -227,9 +227,10 @@ class Runtime {
   Status begin_evict_locked(Entry& entry, EvictionInFlight* flight);
   // After the copy's completion was waited for (`copied` says how that went).
   Status finish_evict_locked(EvictionInFlight& flight, Status copied, TraceReason reason);
-  // Records an event on every stream of the region's stream set; `waiter`
-  // waits for them GPU-side, or, when null, the host does.
-  Status wait_for_users_locked(Region& region, const RegionLock& held, CUstream waiter);
+  // Records an event on every stream of the region's stream set, and takes
+  // the entry's restore event while it is set; `waiter` waits for them
+  // GPU-side, or, when null, the host does. `held` locks the entry's region.
+  Status wait_for_users_locked(Entry& entry, const RegionLock& held, CUstream waiter);
   Status take_pages_locked(Region& region, std::vector<ChunkHandle>* chunks);
   // Frees the host copies of restores whose copy in has completed (all of
   // them, waiting, when `wait`).
