@@ -160,11 +160,7 @@ Runtime::~Runtime() {
     RegionLock held = region.lock();
     (void)wait_for_users_locked(entry, held, nullptr);
     forget_ready_locked(entry);
-    if (holds_device_pages(region.state(held))) {
-      std::vector<ChunkHandle>& chunks = *region.chunks(held);
-      (void)pages_->unmap(region.base(), chunks.size());
-      pages_->give_back(&chunks);
-    }
+    if (holds_device_pages(region.state(held))) release_pages_locked(region, held);
     if (void* host = region.host_backing(held); host != nullptr) (void)host_pool_->free(host);
     (void)arena_->remove(region.base());
   }
@@ -333,11 +329,7 @@ Status Runtime::mem_free(CUdeviceptr pointer) {
       }
       (void)wait_for_users_locked(*entry, held, nullptr);
       forget_ready_locked(*entry);
-      if (holds_device_pages(region->state(held))) {
-        std::vector<ChunkHandle>& chunks = *region->chunks(held);
-        (void)pages_->unmap(region->base(), chunks.size());
-        pages_->give_back(&chunks);
-      }
+      if (holds_device_pages(region->state(held))) release_pages_locked(*region, held);
       if (void* host = region->host_backing(held); host != nullptr) {
         (void)host_pool_->free(host);
         (void)region->set_host_backing(nullptr, held);
@@ -537,9 +529,7 @@ Status Runtime::discard_locked(Entry& entry, TraceReason reason) {
   if (Status status = wait_for_users_locked(entry, held, nullptr); !status) return status;
   forget_ready_locked(entry);
   if (Status status = region.transition(RegionState::kDiscarded, held); !status) return status;
-  std::vector<ChunkHandle>& chunks = *region.chunks(held);
-  (void)pages_->unmap(region.base(), chunks.size());
-  pages_->give_back(&chunks);
+  release_pages_locked(region, held);
   region.mutable_streams(held)->clear();
   policy_->on_evicted(region.id());
   ++stats_.discards;
@@ -623,9 +613,7 @@ Status Runtime::finish_evict_locked(EvictionInFlight& flight, Status copied, Tra
     return copied;
   }
   forget_ready_locked(entry);
-  std::vector<ChunkHandle>& chunks = *region.chunks(held);
-  (void)pages_->unmap(region.base(), chunks.size());
-  pages_->give_back(&chunks);
+  release_pages_locked(region, held);
   (void)region.set_host_backing(flight.host, held);
   (void)region.transition(RegionState::kEvicted, held);
   region.mutable_streams(held)->clear();
@@ -637,6 +625,12 @@ Status Runtime::finish_evict_locked(EvictionInFlight& flight, Status copied, Tra
   emit(TraceKind::evict, reason, region.id(), region.requested_size(), transfer_ns,
        flight.issued_ns);
   return Status::ok();
+}
+
+void Runtime::release_pages_locked(Region& region, const RegionLock& held) {
+  std::vector<ChunkHandle>& chunks = *region.chunks(held);
+  (void)pages_->unmap(region.base(), chunks.size());
+  pages_->give_back(&chunks);
 }
 
 // ---------------------------------------------------------------------------
@@ -683,11 +677,6 @@ Status Runtime::make_resident_locked(Entry& entry, AccessMode mode, Room* room) 
   }
   RegionLock held = region.lock();
   *region.chunks(held) = std::move(taken);
-  const auto undo_pages = [&] {
-    std::vector<ChunkHandle>& chunks = *region.chunks(held);
-    (void)pages_->unmap(region.base(), chunks.size());
-    pages_->give_back(&chunks);
-  };
 
   if (state == RegionState::kEvicted && mode == AccessMode::overwrite) {
     // Every byte is about to be replaced: the host copy is dead.
@@ -729,7 +718,7 @@ Status Runtime::make_resident_locked(Entry& entry, AccessMode mode, Room* room) 
     if (copied != nullptr) recycle_event_locked(copied);
     // Nothing was lost: the host copy stays where it was.
     (void)driver_.cuStreamSynchronize(restore_stream_);
-    undo_pages();
+    release_pages_locked(region, held);
     (void)region.transition(RegionState::kEvicted, held);
     log::error(kRuntime, "restore of region {} failed: {}", region.id(),
                driver_error_name(driver_, status.driver_result()));

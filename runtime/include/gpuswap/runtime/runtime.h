@@ -232,6 +232,9 @@ class Runtime {
   // GPU-side, or, when null, the host does. `held` locks the entry's region.
   Status wait_for_users_locked(Entry& entry, const RegionLock& held, CUstream waiter);
   Status take_pages_locked(Region& region, std::vector<ChunkHandle>* chunks);
+  // Unmaps the region's chunks and returns them to the pool (the caller has
+  // waited for the work that used them: cuMemUnmap does not).
+  void release_pages_locked(Region& region, const RegionLock& held);
   // Frees the host copies of restores whose copy in has completed (all of
   // them, waiting, when `wait`).
   void reap_locked(bool wait);
