@@ -422,8 +422,14 @@ Status Runtime::wait_for_users_locked(Entry& entry, const RegionLock& held, CUst
   Region& region = *entry.region;
   StreamSet* streams = region.mutable_streams(held);
   if (streams == nullptr) return Status(StatusCode::kInvalidValue);
+  Status status;
+  const auto wait_for = [&](CUevent event) {
+    const Status waited = waiter != nullptr
+                              ? Status::driver(driver_.cuStreamWaitEvent(waiter, event, 0))
+                              : Status::driver(driver_.cuEventSynchronize(event));
+    if (!waited && status) status = waited;
+  };
   bool whole_context = false;
-  wait_events_.clear();
   streams->for_each([&](CUstream stream) {
     // The per-thread default stream names a different stream in this thread;
     // waiting for the whole context is the only safe answer.
@@ -438,28 +444,20 @@ Status Runtime::wait_for_users_locked(Entry& entry, const RegionLock& held, CUst
       whole_context = true;
       return;
     }
-    wait_events_.push_back(event);
+    wait_for(event);
+    // A wait captures the event as recorded when it is issued (later records
+    // do not move it), so the event can be reused at once.
+    recycle_event_locked(event);
   });
   // The region's restore, if its completion has not been seen yet: exactly
   // that copy, not the restore stream's latest point, which would also cover
   // restores of other regions issued since (an eviction would then never
-  // overlap a restore on the link).
-  if (entry.ready != nullptr) wait_events_.push_back(entry.ready);
-  Status status;
-  if (whole_context) status = Status::driver(driver_.cuCtxSynchronize());
-  for (CUevent event : wait_events_) {
-    const Status waited = waiter != nullptr
-                              ? Status::driver(driver_.cuStreamWaitEvent(waiter, event, 0))
-                              : Status::driver(driver_.cuEventSynchronize(event));
-    if (!waited && status) status = waited;
+  // overlap a restore on the link). The event stays the entry's.
+  if (entry.ready != nullptr) wait_for(entry.ready);
+  if (whole_context) {
+    const Status synced = Status::driver(driver_.cuCtxSynchronize());
+    if (!synced && status) status = synced;
   }
-  // A wait captures the event as recorded when it is issued (later records
-  // do not move it), so the events can be reused at once either way; the
-  // ready event stays the entry's until it is forgotten.
-  for (CUevent event : wait_events_) {
-    if (event != entry.ready) recycle_event_locked(event);
-  }
-  wait_events_.clear();
   return status;
 }
 

@@ -290,7 +290,6 @@ class Runtime {
   // pending_host_frees_.size(), readable without mu_.
   std::atomic<std::size_t> pending_count_{0};
   std::vector<CUevent> spare_events_;
-  std::vector<CUevent> wait_events_;       // scratch for wait_for_users_locked
   std::vector<EvictionInFlight> flights_;  // scratch for evict_victims_locked
   std::deque<std::unique_ptr<Region>> retired_;
   SwapStats stats_;
