@@ -176,42 +176,37 @@ void Runtime::stream_destroying(CUstream stream) {
   // The legacy and per-thread default streams are never destroyed.
   if (stream == nullptr || stream == CU_STREAM_LEGACY || stream == CU_STREAM_PER_THREAD) return;
   std::lock_guard lock(mu_);
-  const auto names_it = [stream](Region& region) {
+  bool handed_over = false;  // the successor waits for the dead stream's work
+  for (auto& [id, entry] : regions_) {
+    Region& region = *entry.region;
     RegionLock held = region.lock();
-    return region.streams(held)->contains(stream);
-  };
-  if (std::none_of(regions_.begin(), regions_.end(),
-                   [&](auto& item) { return names_it(*item.second.region); })) {
-    return;
+    if (!region.streams(held)->contains(stream)) continue;
+    if (!handed_over && !(handed_over = hand_over_locked(stream))) return;
+    // mutable_streams() also forgets the remembered stream: a stream created
+    // later may get the dead one's handle, and must be noted anew.
+    StreamSet* streams = region.mutable_streams(held);
+    streams->erase(stream);
+    streams->insert(successor_stream_);
   }
+}
+
+bool Runtime::hand_over_locked(CUstream stream) {
   ensure_context();
   if (successor_stream_ == nullptr &&
       driver_.cuStreamCreate(&successor_stream_, CU_STREAM_NON_BLOCKING) != CUDA_SUCCESS) {
     successor_stream_ = nullptr;
-    return;  // evictions fall back to synchronising the context
+    return false;  // evictions fall back to synchronising the context
   }
   // Streams run in order, so an event recorded now completes after all the
   // work the application has issued to the stream; the successor inherits
   // that point (a wait captures the event as recorded at the time of the call,
   // so the event can be recycled at once).
   CUevent event = event_locked();
-  if (event == nullptr) return;
-  if (driver_.cuEventRecord(event, stream) != CUDA_SUCCESS ||
-      driver_.cuStreamWaitEvent(successor_stream_, event, 0) != CUDA_SUCCESS) {
-    recycle_event_locked(event);
-    return;
-  }
+  if (event == nullptr) return false;
+  const bool waits = driver_.cuEventRecord(event, stream) == CUDA_SUCCESS &&
+                     driver_.cuStreamWaitEvent(successor_stream_, event, 0) == CUDA_SUCCESS;
   recycle_event_locked(event);
-  for (auto& [id, entry] : regions_) {
-    Region& region = *entry.region;
-    RegionLock held = region.lock();
-    // mutable_streams() also forgets the remembered stream: a stream created
-    // later may get the dead one's handle, and must be noted anew.
-    if (!region.streams(held)->contains(stream)) continue;
-    StreamSet* streams = region.mutable_streams(held);
-    streams->erase(stream);
-    streams->insert(successor_stream_);
-  }
+  return waits;
 }
 
 void Runtime::ensure_context() {

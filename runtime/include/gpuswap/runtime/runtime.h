@@ -223,6 +223,9 @@ class Runtime {
   // begun is finished either way.
   Status evict_victims_locked(std::span<const policy::Victim> victims, TraceReason reason);
   Status discard_locked(Entry& entry, TraceReason reason);
+  // Makes successor_stream_ (created on first need) wait for everything
+  // issued to `stream` so far; false when that cannot be arranged.
+  bool hand_over_locked(CUstream stream);
   // Leaves flight->entry null when the region is not resident (nothing to do).
   Status begin_evict_locked(Entry& entry, EvictionInFlight* flight);
   // After the copy's completion was waited for (`copied` says how that went).
