@@ -17,3 +17,22 @@ function(gpuswap_add_subdirectories)
     endif()
   endforeach()
 endfunction()
+
+# gpuswap_preload_list(<var> [library...]): an LD_PRELOAD value for tests
+# that preload the given libraries. In a sanitizer build those libraries need
+# the sanitizer's runtime loaded first, so it leads the list (and is the whole
+# list when no library is given).
+function(gpuswap_preload_list var)
+  set(entries ${ARGN})
+  foreach(sanitizer address thread)
+    if(GPUSWAP_SANITIZE MATCHES "${sanitizer}")
+      string(REPLACE "address" "asan" runtime_name "${sanitizer}")
+      string(REPLACE "thread" "tsan" runtime_name "${runtime_name}")
+      execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=lib${runtime_name}.so
+        OUTPUT_VARIABLE sanitizer_runtime OUTPUT_STRIP_TRAILING_WHITESPACE)
+      list(PREPEND entries "${sanitizer_runtime}")
+    endif()
+  endforeach()
+  list(JOIN entries ":" joined)
+  set(${var} "${joined}" PARENT_SCOPE)
+endfunction()
