@@ -63,10 +63,13 @@ CUresult prepare_launch(runtime::Runtime& rt, CUfunction function, void** params
       rt.decode_launch(function, runtime::FunctionKind::kFunction, params, extra, &touched);
   if (!decoded) {
     // The driver will answer the bad launch itself; nothing is known to touch.
-    static std::atomic<bool> logged{false};
-    if (!logged.exchange(true)) {
-      log::warn(kInterpose, "a kernel launch could not be decoded ({}); it is issued as is",
-                runtime::status_name(decoded.code()));
+    // One line for each new reason, so that a second cause is not hidden.
+    static std::atomic<int> logged{-1};
+    const int reason = static_cast<int>(decoded.driver_result());
+    if (logged.exchange(reason) != reason) {
+      log::warn(kInterpose,
+                "a kernel launch could not be decoded ({}, driver result {}); it is issued as is",
+                runtime::status_name(decoded.code()), reason);
     }
     return CUDA_SUCCESS;
   }

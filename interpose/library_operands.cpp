@@ -50,11 +50,12 @@ class RealCudnnBackend final : public CudnnBackend {
     // One call with room for every pointer that fits: the count it reports
     // tells whether any were left out.
     std::int64_t count = 0;
-    if (get(pack, CUDNN_ATTR_VARIANT_PACK_DATA_POINTERS, CUDNN_TYPE_VOID_PTR,
-            static_cast<std::int64_t>(out->pointers.size()), &count,
-            out->pointers.data()) != CUDNN_STATUS_SUCCESS ||
-        count < 0) {
-      return failed("its data pointers could not be read");
+    const cudnnStatus_t read = get(pack, CUDNN_ATTR_VARIANT_PACK_DATA_POINTERS,
+                                   CUDNN_TYPE_VOID_PTR,
+                                   static_cast<std::int64_t>(out->pointers.size()), &count,
+                                   out->pointers.data());
+    if (read != CUDNN_STATUS_SUCCESS || count < 0) {
+      return failed("its data pointers could not be read", read);
     }
     if (static_cast<std::size_t>(count) > out->pointers.size()) {
       return failed("it holds more data pointers than gpuswap tracks per call");
@@ -77,14 +78,15 @@ class RealCudnnBackend final : public CudnnBackend {
   }
 
  private:
-  static bool failed(const char* why) noexcept {
+  static bool failed(const char* why, cudnnStatus_t status = CUDNN_STATUS_SUCCESS) noexcept {
     static std::atomic<bool> logged{false};
     if (!logged.exchange(true)) {
       try {
         runtime::log::warn(runtime::log::Subsystem::interpose,
-                           "a cudnnBackendExecute variant pack could not be decoded ({}); such "
-                           "calls pass through without making their memory resident",
-                           why);
+                           "a cudnnBackendExecute variant pack could not be decoded ({}, cuDNN "
+                           "status {}); such calls pass through without making their memory "
+                           "resident",
+                           why, static_cast<int>(status));
       } catch (...) {
         // Logging must never fail the call it describes.
       }

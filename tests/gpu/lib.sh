@@ -36,3 +36,10 @@ same_losses() {
     diff <(losses "$reference") <(losses "$candidate") | head -10
   fi
 }
+
+# failed_run WHAT OUTPUT: a run that exited non-zero; its last lines say why.
+failed_run() {
+  local status=$?
+  fail "$1 (exit $status)"
+  tail -n 30 "$2" | sed 's/^/  | /'
+}

@@ -19,12 +19,12 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 unset CUDASIM_DEVICE_MEMORY CUDASIM_LINK GPUSWAP_CONFIG GPUSWAP_TRACE
 
-args=(--batch "$BATCH" --steps 8)
-"$PYTHON" "$SCRIPT" "${args[@]}" >"$WORK/plain.out" 2>&1 || fail "PyTorch without gpuswap (exit $?)"
+args=(--batch "$BATCH" --steps "${STEPS:-8}")
+"$PYTHON" "$SCRIPT" "${args[@]}" >"$WORK/plain.out" 2>&1 || failed_run "PyTorch without gpuswap" "$WORK/plain.out"
 cat "$WORK/plain.out"
 
 GPUSWAP_LOG=info LD_PRELOAD="$SHIM" "$PYTHON" "$SCRIPT" "${args[@]}" >"$WORK/shim.out" 2>&1 ||
-  fail "PyTorch under gpuswap, no budget (exit $?)"
+  failed_run "PyTorch under gpuswap, no budget" "$WORK/shim.out"
 grep -E 'gpuswap|throughput|peak' "$WORK/shim.out"
 same_losses "PyTorch, no budget" "$WORK/plain.out" "$WORK/shim.out"
 
@@ -36,7 +36,7 @@ else
   budget=$(awk -v r="$reserved" 'BEGIN { printf "%d", r * 3 / 4 + 1 }')
   policy=$(policy_with_budget "$WORK" "$budget")
   GPUSWAP_CONFIG="$policy" LD_PRELOAD="$SHIM" "$PYTHON" "$SCRIPT" "${args[@]}" \
-    >"$WORK/budget.out" 2>&1 || fail "PyTorch under gpuswap with a ${budget} MiB budget (exit $?)"
+    >"$WORK/budget.out" 2>&1 || failed_run "PyTorch under gpuswap with a ${budget} MiB budget" "$WORK/budget.out"
   grep -E 'gpuswap|throughput|peak' "$WORK/budget.out"
   same_losses "PyTorch, budget ${budget} MiB of ${reserved} MiB reserved" "$WORK/plain.out" \
     "$WORK/budget.out"

@@ -21,12 +21,12 @@ trap 'rm -rf "$WORK"' EXIT
 # The real CUDA libraries, never cudasim's.
 unset CUDASIM_DEVICE_MEMORY CUDASIM_LINK GPUSWAP_CONFIG GPUSWAP_TRACE
 
-args=(--batch "$BATCH" --steps 8 --widths 32,64,128 --image 64)
-"$TRAINER" "${args[@]}" >"$WORK/plain.out" 2>&1 || fail "train_cnn_gpu without gpuswap (exit $?)"
+args=(--batch "$BATCH" --steps "${STEPS:-8}" --widths 32,64,128 --image 64)
+"$TRAINER" "${args[@]}" >"$WORK/plain.out" 2>&1 || failed_run "train_cnn_gpu without gpuswap" "$WORK/plain.out"
 cat "$WORK/plain.out"
 
 GPUSWAP_LOG=info LD_PRELOAD="$SHIM" "$TRAINER" "${args[@]}" >"$WORK/shim.out" 2>&1 ||
-  fail "train_cnn_gpu under gpuswap, no budget (exit $?)"
+  failed_run "train_cnn_gpu under gpuswap, no budget" "$WORK/shim.out"
 grep -E 'gpuswap|throughput' "$WORK/shim.out"
 same_losses "no budget" "$WORK/plain.out" "$WORK/shim.out"
 [ "$(evictions "$WORK/shim.out")" = "0" ] && pass "no budget: nothing evicted" ||
@@ -40,7 +40,7 @@ else
   budget=$(awk -v p="$peak" 'BEGIN { printf "%d", p * 2 / 3 + 1 }')
   policy=$(policy_with_budget "$WORK" "$budget")
   GPUSWAP_CONFIG="$policy" LD_PRELOAD="$SHIM" "$TRAINER" "${args[@]}" >"$WORK/budget.out" 2>&1 ||
-    fail "train_cnn_gpu under gpuswap with a ${budget} MiB budget (exit $?)"
+    failed_run "train_cnn_gpu under gpuswap with a ${budget} MiB budget" "$WORK/budget.out"
   grep -E 'gpuswap|throughput' "$WORK/budget.out"
   same_losses "budget ${budget} MiB of a ${peak} MiB peak" "$WORK/plain.out" "$WORK/budget.out"
   n=$(evictions "$WORK/budget.out")
