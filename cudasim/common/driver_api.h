@@ -66,6 +66,9 @@ namespace cudasim {
   X(cuModuleLoadData, "cuModuleLoadData")                            \
   X(cuModuleGetFunction, "cuModuleGetFunction")                      \
   X(cuFuncGetParamInfo, "cuFuncGetParamInfo")                        \
+  X(cuLibraryLoadData, "cuLibraryLoadData")                          \
+  X(cuLibraryGetKernel, "cuLibraryGetKernel")                        \
+  X(cuKernelGetFunction, "cuKernelGetFunction")                      \
   X(cuLaunchKernel, "cuLaunchKernel")                                \
   X(cuGetErrorName, "cuGetErrorName")                                \
   X(cuGetErrorString, "cuGetErrorString")                            \

@@ -31,7 +31,8 @@ CUresult add_kernel_node(CUgraphNode* ph, CUgraph hg, const CUgraphNode* deps, s
   Driver* d = nullptr;
   std::shared_ptr<Graph> g;
   if (CUresult rc = find_graph(hg, &d, &g); rc != CUDA_SUCCESS) return rc;
-  Function* f = d->function(func);
+  // A CUfunction or a CUkernel, as for cuLaunchKernel.
+  Function* f = d->function(func, Accept::kEither);
   if (f == nullptr) return CUDA_ERROR_INVALID_VALUE;
   if (CUresult rc = check_launch_dims(dims.grid.x, dims.grid.y, dims.grid.z, dims.block.x,
                                       dims.block.y, dims.block.z, dims.sharedMemBytes);
@@ -57,6 +58,9 @@ CUresult kernel_node_params(CUgraphNode h, Params* p) {
   GraphNode* n = find_node(d, h);
   if (n == nullptr || n->type != CU_GRAPH_NODE_TYPE_KERNEL) return CUDA_ERROR_INVALID_VALUE;
   std::memset(p, 0, sizeof *p);
+  // The handle the node was made with, of either kind: what NVIDIA's driver
+  // answers for a node made from a CUkernel was not observed, and a reader
+  // that assumes a CUfunction should fail here rather than only on a GPU.
   p->func = reinterpret_cast<CUfunction>(n->function);
   p->gridDimX = n->dims.grid.x;
   p->gridDimY = n->dims.grid.y;

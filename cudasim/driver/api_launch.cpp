@@ -1,5 +1,15 @@
 // Modules, libraries, functions and kernel launches, plus cudasim's kernel
 // registration entry points (kernel.h).
+//
+// Which handles each call takes (function.h). Observed on NVIDIA's driver 580
+// (CUDA 13.0): cuFuncGetParamInfo and cuFuncGetName take only a CUfunction,
+// cuKernelGetParamInfo and cuKernelGetName only a CUkernel (the other kind is
+// CUDA_ERROR_INVALID_HANDLE), and cuLaunchKernel runs either. The other launch
+// calls and graph kernel nodes take either too, as CUDA documents. The calls
+// whose answer to the other kind was not observed (cuFuncGetAttribute,
+// cuFuncSetAttribute, cuFuncSetCacheConfig, the occupancy calls,
+// cuKernelGetFunction) take either, so that no program that works on a GPU
+// fails here.
 #include <algorithm>
 #include <cstring>
 
@@ -65,17 +75,18 @@ CUresult get_function(const void* hmod, bool library, const char* name, Function
   std::lock_guard lock(m->mu);
   auto& f = m->functions[name];
   if (!f) {
-    f = std::make_unique<Function>(Function{k, m.get()});
+    f = std::make_unique<Function>(k, m.get(),
+                                   library ? FunctionKind::kKernel : FunctionKind::kFunction);
     d->add_function(f.get());
   }
   *out = f.get();
   return CUDA_SUCCESS;
 }
 
-CUresult param_info(const void* h, size_t index, size_t* offset, size_t* size) {
+CUresult param_info(const void* h, Accept accept, size_t index, size_t* offset, size_t* size) {
   Driver* d = nullptr;
   if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
-  Function* f = d->function(h);
+  Function* f = d->function(h, accept);
   if (f == nullptr) return CUDA_ERROR_INVALID_HANDLE;
   if (index >= f->kernel->sizes.size()) return CUDA_ERROR_INVALID_VALUE;
   if (offset != nullptr) *offset = f->kernel->offsets[index];
@@ -89,7 +100,7 @@ CUresult launch(CUfunction fh, unsigned gx, unsigned gy, unsigned gz, unsigned b
   Context* ctx = nullptr;
   std::shared_ptr<Stream> s;
   if (CUresult rc = get_stream(h, pt, &d, &ctx, &s); rc != CUDA_SUCCESS) return rc;
-  Function* f = d->function(fh);
+  Function* f = d->function(fh, Accept::kEither);
   if (f == nullptr) return CUDA_ERROR_INVALID_HANDLE;
   if (CUresult rc = check_launch_dims(gx, gy, gz, bx, by, bz, shared); rc != CUDA_SUCCESS)
     return rc;
@@ -150,29 +161,31 @@ CUDASIM_API CUresult cuModuleGetFunction(CUfunction* hfunc, CUmodule hmod, const
 
 CUDASIM_API CUresult cuFuncGetParamInfo(CUfunction func, size_t paramIndex, size_t* paramOffset,
                                         size_t* paramSize) {
-  return api([&] { return param_info(func, paramIndex, paramOffset, paramSize); });
+  return api(
+      [&] { return param_info(func, Accept::kFunction, paramIndex, paramOffset, paramSize); });
 }
 
 CUDASIM_API CUresult cuKernelGetParamInfo(CUkernel kernel, size_t paramIndex, size_t* paramOffset,
                                           size_t* paramSize) {
-  return api([&] { return param_info(kernel, paramIndex, paramOffset, paramSize); });
+  return api(
+      [&] { return param_info(kernel, Accept::kKernel, paramIndex, paramOffset, paramSize); });
 }
 
-static CUresult get_name(const void* h, const char** name) {
+static CUresult get_name(const void* h, Accept accept, const char** name) {
   Driver* d = nullptr;
   if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
   if (name == nullptr) return CUDA_ERROR_INVALID_VALUE;
-  Function* f = d->function(h);
+  Function* f = d->function(h, accept);
   if (f == nullptr) return CUDA_ERROR_INVALID_HANDLE;
   *name = f->kernel->name.c_str();
   return CUDA_SUCCESS;
 }
 
 CUDASIM_API CUresult cuFuncGetName(const char** name, CUfunction hfunc) {
-  return api([&] { return get_name(hfunc, name); });
+  return api([&] { return get_name(hfunc, Accept::kFunction, name); });
 }
 CUDASIM_API CUresult cuKernelGetName(const char** name, CUkernel hfunc) {
-  return api([&] { return get_name(hfunc, name); });
+  return api([&] { return get_name(hfunc, Accept::kKernel, name); });
 }
 
 CUDASIM_API CUresult cuFuncGetAttribute(int* pi, CUfunction_attribute attrib, CUfunction hfunc) {
@@ -180,7 +193,7 @@ CUDASIM_API CUresult cuFuncGetAttribute(int* pi, CUfunction_attribute attrib, CU
     Driver* d = nullptr;
     if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
     if (pi == nullptr) return CUDA_ERROR_INVALID_VALUE;
-    if (d->function(hfunc) == nullptr) return CUDA_ERROR_INVALID_HANDLE;
+    if (d->function(hfunc, Accept::kEither) == nullptr) return CUDA_ERROR_INVALID_HANDLE;
     const int a = enum_value(attrib);
     switch (a) {
       case CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK:
@@ -208,7 +221,7 @@ CUDASIM_API CUresult cuFuncSetAttribute(CUfunction hfunc, CUfunction_attribute a
   return api([&] {
     Driver* d = nullptr;
     if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
-    if (d->function(hfunc) == nullptr) return CUDA_ERROR_INVALID_HANDLE;
+    if (d->function(hfunc, Accept::kEither) == nullptr) return CUDA_ERROR_INVALID_HANDLE;
     if (enum_value(attrib) < 0 || enum_value(attrib) >= CU_FUNC_ATTRIBUTE_MAX || value < 0)
       return CUDA_ERROR_INVALID_VALUE;
     return CUDA_SUCCESS;
@@ -220,7 +233,8 @@ CUDASIM_API CUresult cuFuncSetCacheConfig(CUfunction hfunc, CUfunc_cache config)
     Driver* d = nullptr;
     if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
     (void)config;
-    return d->function(hfunc) != nullptr ? CUDA_SUCCESS : CUDA_ERROR_INVALID_HANDLE;
+    return d->function(hfunc, Accept::kEither) != nullptr ? CUDA_SUCCESS
+                                                          : CUDA_ERROR_INVALID_HANDLE;
   });
 }
 
@@ -276,16 +290,19 @@ CUDASIM_API CUresult cuLibraryGetModule(CUmodule* pMod, CUlibrary library) {
   });
 }
 
-// A CUkernel is context-independent and CUDA accepts it wherever a CUfunction
-// goes; here both are the same object.
+// A CUkernel belongs to no context; its CUfunction in the current context is
+// a handle of its own, the same at every call. Given a CUfunction (not
+// observed on a GPU), it answers with that function.
 CUDASIM_API CUresult cuKernelGetFunction(CUfunction* pFunc, CUkernel kernel) {
   return api([&] {
     Driver* d = nullptr;
     Context* ctx = nullptr;
     if (CUresult rc = get_context(&d, &ctx); rc != CUDA_SUCCESS) return rc;
     if (pFunc == nullptr) return CUDA_ERROR_INVALID_VALUE;
-    if (d->function(kernel) == nullptr) return CUDA_ERROR_INVALID_HANDLE;
-    *pFunc = reinterpret_cast<CUfunction>(kernel);
+    Function* f = d->function(kernel, Accept::kEither);
+    if (f == nullptr) return CUDA_ERROR_INVALID_HANDLE;
+    if (f->kind == FunctionKind::kKernel) f = d->function_in(*f, ctx);
+    *pFunc = reinterpret_cast<CUfunction>(f);
     return CUDA_SUCCESS;
   });
 }
@@ -360,7 +377,7 @@ CUresult max_active_blocks(int* numBlocks, CUfunction func, int blockSize) {
   Driver* d = nullptr;
   if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
   if (numBlocks == nullptr || blockSize <= 0 || blockSize > 1024) return CUDA_ERROR_INVALID_VALUE;
-  if (d->function(func) == nullptr) return CUDA_ERROR_INVALID_HANDLE;
+  if (d->function(func, Accept::kEither) == nullptr) return CUDA_ERROR_INVALID_HANDLE;
   *numBlocks = std::min(32, 2048 / blockSize);
   return CUDA_SUCCESS;
 }
@@ -396,7 +413,7 @@ CUDASIM_API CUresult cuOccupancyMaxPotentialBlockSize(int* minGridSize, int* blo
     if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
     if (minGridSize == nullptr || blockSize == nullptr || blockSizeLimit < 0)
       return CUDA_ERROR_INVALID_VALUE;
-    if (d->function(func) == nullptr) return CUDA_ERROR_INVALID_HANDLE;
+    if (d->function(func, Accept::kEither) == nullptr) return CUDA_ERROR_INVALID_HANDLE;
     const int block = blockSizeLimit == 0 ? 1024 : std::min(1024, blockSizeLimit);
     *blockSize = block;
     *minGridSize = 132 * std::min(32, 2048 / block);

@@ -113,10 +113,23 @@ void Driver::retire_context(std::shared_ptr<Context> ctx) {
   retired_contexts_.push_back(std::move(ctx));
 }
 
-Function* Driver::function(const void* h) const {
+Function* Driver::function(const void* h, Accept accept) const {
   std::lock_guard lock(functions_mu_);
   auto it = functions_.find(h);
-  return it == functions_.end() ? nullptr : it->second;
+  if (it == functions_.end() || !accepts(accept, it->second->kind)) return nullptr;
+  return it->second;
+}
+
+Function* Driver::function_in(Function& kernel, const Context* ctx) {
+  std::lock_guard lock(kernel.mu_);
+  auto& f = kernel.per_context_[ctx];
+  if (!f) {
+    f = std::make_unique<Function>(kernel.kernel, kernel.module, FunctionKind::kFunction);
+    // Registered before the handle is returned, and dropped with the
+    // kernel's library (remove_functions_of) like the kernel itself.
+    add_function(f.get());
+  }
+  return f.get();
 }
 
 void Driver::add_function(Function* f) {

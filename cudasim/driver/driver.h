@@ -16,21 +16,13 @@
 #include "device.h"
 #include "device_memory.h"
 #include "event.h"
+#include "function.h"
 #include "graph.h"
 #include "host_memory.h"
 #include "mem_pool.h"
 #include "module_registry.h"
 
 namespace cudasim {
-
-struct Module;
-
-// A kernel as the driver hands it out: CUfunction and CUkernel are both
-// pointers to one of these.
-struct Function {
-  const KernelInfo* kernel;
-  Module* module;
-};
 
 // A loaded module (CUmodule) or library (CUlibrary).
 struct Module {
@@ -113,7 +105,12 @@ class Driver {
   }
   // Any context, primary or not, that the handle names.
   Context* context(CUcontext h) const;
-  Function* function(const void* h) const;
+  // The live CUfunction or CUkernel a handle names, if `accept` takes its
+  // kind; nullptr otherwise (CUDA_ERROR_INVALID_HANDLE for most callers).
+  Function* function(const void* h, Accept accept) const;
+  // The CUfunction of `kernel` (a CUkernel) in `ctx`: created on first use,
+  // the same handle afterwards.
+  Function* function_in(Function& kernel, const Context* ctx);
   // A destroyed context stays allocated: threads may still name it as current.
   void retire_context(std::shared_ptr<Context> ctx);
   void add_function(Function* f);

@@ -7,7 +7,6 @@
 #include "api.h"
 #include "context.h"
 #include "error_map.h"
-#include "function_registry.h"
 
 namespace cudasim::rt {
 namespace {
@@ -192,10 +191,10 @@ CUDASIM_RUNTIME_EXPORT cudaError_t cudaDeviceSynchronize() {
 
 CUDASIM_RUNTIME_EXPORT cudaError_t cudaDeviceReset() {
   return api_call([&] {
+    // Kernels were loaded as libraries, which outlive any context: the
+    // device's next context uses the same CUkernel handles.
     CUcontext destroyed = nullptr;
-    const cudaError_t e = reset_device(&destroyed);
-    if (destroyed != nullptr) function_registry().forget(destroyed);
-    return e;
+    return reset_device(&destroyed);
   });
 }
 

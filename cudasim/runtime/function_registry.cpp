@@ -9,45 +9,38 @@ cudaError_t FunctionRegistry::add(const void* symbol, const char* module, const 
     return cudaErrorInvalidValue;
   }
   std::lock_guard lock(mutex_);
-  auto [it, inserted] = kernels_.try_emplace(symbol, Kernel{module, name});
+  auto [it, inserted] = bindings_.try_emplace(symbol, Binding{module, name});
   if (inserted) return cudaSuccess;
   return it->second.module == module && it->second.name == name ? cudaSuccess
                                                                 : cudaErrorInvalidValue;
 }
 
-cudaError_t FunctionRegistry::function(const DriverApi& api, CUcontext context, const void* symbol,
-                                       CUfunction* out) {
+cudaError_t FunctionRegistry::kernel(const DriverApi& api, const void* symbol, CUkernel* out) {
   std::lock_guard lock(mutex_);
-  if (auto cached = functions_.find({context, symbol}); cached != functions_.end()) {
+  if (auto cached = kernels_.find(symbol); cached != kernels_.end()) {
     *out = cached->second;
     return cudaSuccess;
   }
-  auto kernel = kernels_.find(symbol);
-  if (kernel == kernels_.end()) return cudaErrorInvalidDeviceFunction;
-  auto [module, inserted] = modules_.try_emplace({context, kernel->second.module}, nullptr);
+  auto binding = bindings_.find(symbol);
+  if (binding == bindings_.end()) return cudaErrorInvalidDeviceFunction;
+  auto [library, inserted] = libraries_.try_emplace(binding->second.module, nullptr);
   if (inserted) {
     const CUresult r =
-        api.cuModuleLoadData(&module->second, api.moduleImage(kernel->second.module.c_str()));
+        api.cuLibraryLoadData(&library->second, api.moduleImage(binding->second.module.c_str()),
+                              nullptr, nullptr, 0, nullptr, nullptr, 0);
     if (r != CUDA_SUCCESS) {
-      modules_.erase(module);
+      libraries_.erase(library);
       return to_cuda_error(r);
     }
   }
-  CUfunction function = nullptr;
-  const CUresult r =
-      api.cuModuleGetFunction(&function, module->second, kernel->second.name.c_str());
-  // A name the module lacks is a symbol the device cannot run.
+  CUkernel kernel = nullptr;
+  const CUresult r = api.cuLibraryGetKernel(&kernel, library->second, binding->second.name.c_str());
+  // A name the library lacks is a symbol the device cannot run.
   if (r == CUDA_ERROR_NOT_FOUND) return cudaErrorInvalidDeviceFunction;
   if (r != CUDA_SUCCESS) return to_cuda_error(r);
-  functions_.emplace(std::make_pair(context, symbol), function);
-  *out = function;
+  kernels_.emplace(symbol, kernel);
+  *out = kernel;
   return cudaSuccess;
-}
-
-void FunctionRegistry::forget(CUcontext context) {
-  std::lock_guard lock(mutex_);
-  std::erase_if(modules_, [&](const auto& entry) { return entry.first.first == context; });
-  std::erase_if(functions_, [&](const auto& entry) { return entry.first.first == context; });
 }
 
 FunctionRegistry& function_registry() {

@@ -1,8 +1,10 @@
-// Host symbols of kernels -> driver functions. A program binds each symbol to
-// a (module, name) pair once (cudasimRegisterFunction, the counterpart of
-// __cudaRegisterFunction); the module is loaded through the driver the first
-// time a context needs one of its kernels, as NVIDIA's runtime loads fatbins
-// lazily, and the CUfunction is cached per context.
+// Host symbols of kernels -> driver kernels. A program binds each symbol to a
+// (module, name) pair once (cudasimRegisterFunction, the counterpart of
+// __cudaRegisterFunction). As NVIDIA's runtime does since CUDA 12, a module
+// is loaded as a library (cuLibraryLoadData) the first time one of its
+// kernels is needed, once per process and for every context, and kernels are
+// launched through their CUkernel handles (cuLibraryGetKernel), which
+// cuLaunchKernel takes where a CUfunction goes.
 #pragma once
 
 #include <cuda.h>
@@ -12,7 +14,6 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
-#include <utility>
 
 #include "driver_api.h"
 
@@ -24,23 +25,20 @@ class FunctionRegistry {
   // it is cudaErrorInvalidValue.
   cudaError_t add(const void* symbol, const char* module, const char* name);
 
-  // cudaErrorInvalidDeviceFunction for a symbol that was never registered.
-  cudaError_t function(const DriverApi& api, CUcontext context, const void* symbol,
-                       CUfunction* out);
-
-  // The context is gone (device reset): its modules and functions with it.
-  void forget(CUcontext context);
+  // The CUkernel bound to a symbol; cudaErrorInvalidDeviceFunction for a
+  // symbol that was never registered or names a kernel its module lacks.
+  cudaError_t kernel(const DriverApi& api, const void* symbol, CUkernel* out);
 
  private:
-  struct Kernel {
+  struct Binding {
     std::string module;
     std::string name;
   };
 
   std::mutex mutex_;
-  std::unordered_map<const void*, Kernel> kernels_;
-  std::map<std::pair<CUcontext, std::string>, CUmodule> modules_;
-  std::map<std::pair<CUcontext, const void*>, CUfunction> functions_;
+  std::unordered_map<const void*, Binding> bindings_;
+  std::map<std::string, CUlibrary> libraries_;
+  std::unordered_map<const void*, CUkernel> kernels_;
 };
 
 // The process's registry (registrations happen before any device exists).

@@ -1,5 +1,6 @@
 // Kernels: binding host symbols to registered kernels, and launching them
-// through the driver's cuLaunchKernel, as NVIDIA's runtime does.
+// as NVIDIA's runtime does since CUDA 12: cuLaunchKernel given the kernel's
+// CUkernel handle where a CUfunction goes.
 #include <cuda_runtime_api.h>
 
 #include <cstring>
@@ -40,21 +41,23 @@ cudaError_t check_configuration(int device, dim3 grid, dim3 block) {
   return cudaSuccess;
 }
 
-// The driver function registered for a host symbol, in the calling thread's context.
-cudaError_t bind_function(const void* func, Bound* bound, CUfunction* function) {
+// The driver kernel registered for a host symbol, with the calling thread's
+// context bound.
+cudaError_t bind_kernel(const void* func, Bound* bound, CUkernel* kernel) {
   if (const cudaError_t e = bind(bound); e != cudaSuccess) return e;
-  return function_registry().function(*bound->api, bound->context, func, function);
+  return function_registry().kernel(*bound->api, func, kernel);
 }
 
 cudaError_t launch(const void* func, dim3 grid, dim3 block, void** args, size_t shared_mem,
                    cudaStream_t stream) {
   if (func == nullptr) return cudaErrorInvalidDeviceFunction;
   Bound bound;
-  CUfunction function = nullptr;
-  if (const cudaError_t e = bind_function(func, &bound, &function); e != cudaSuccess) return e;
+  CUkernel kernel = nullptr;
+  if (const cudaError_t e = bind_kernel(func, &bound, &kernel); e != cudaSuccess) return e;
   if (const cudaError_t e = check_configuration(bound.device, grid, block); e != cudaSuccess) {
     return e;
   }
+  const auto function = reinterpret_cast<CUfunction>(kernel);
   return to_cuda_error(bound.api->cuLaunchKernel(function, grid.x, grid.y, grid.z, block.x, block.y,
                                                  block.z, static_cast<unsigned int>(shared_mem),
                                                  stream, args, nullptr));
@@ -64,8 +67,8 @@ cudaError_t function_attributes(cudaFuncAttributes* attr, const void* func) {
   if (attr == nullptr) return cudaErrorInvalidValue;
   if (func == nullptr) return cudaErrorInvalidDeviceFunction;
   Bound bound;
-  CUfunction function = nullptr;
-  if (const cudaError_t e = bind_function(func, &bound, &function); e != cudaSuccess) return e;
+  CUkernel kernel = nullptr;
+  if (const cudaError_t e = bind_kernel(func, &bound, &kernel); e != cudaSuccess) return e;
   // A host-implemented kernel uses no registers, constant or local memory;
   // its limits are the device's.
   CUdevice device = 0;
@@ -124,11 +127,17 @@ CUDASIM_RUNTIME_EXPORT cudaError_t cudaGetFuncBySymbol(cudaFunction_t* functionP
   return api_call([&] {
     if (functionPtr == nullptr) return cudaErrorInvalidValue;
     if (symbolPtr == nullptr) return cudaErrorInvalidDeviceFunction;
+    // A CUfunction, the kernel's in the current context (a handle distinct
+    // from the CUkernel launches use, as in CUDA).
     Bound bound;
+    CUkernel kernel = nullptr;
+    if (const cudaError_t e = bind_kernel(symbolPtr, &bound, &kernel); e != cudaSuccess) return e;
     CUfunction function = nullptr;
-    const cudaError_t e = bind_function(symbolPtr, &bound, &function);
-    if (e == cudaSuccess) *functionPtr = function;
-    return e;
+    if (const CUresult r = bound.api->cuKernelGetFunction(&function, kernel); r != CUDA_SUCCESS) {
+      return to_cuda_error(r);
+    }
+    *functionPtr = function;
+    return cudaSuccess;
   });
 }
 

@@ -70,6 +70,60 @@ TEST_F(LaunchTest, FuncBySymbolIsTheDriverFunctionTheLaunchUses) {
   EXPECT_EQ(size, sizeof(float*));
 }
 
+TEST_F(LaunchTest, LaunchesPassTheDriverAKernelHandle) {
+  // A captured launch leaves behind the handle cuLaunchKernel was given.
+  cudaStream_t stream = nullptr;
+  ASSERT_EQ(cudaStreamCreate(&stream), cudaSuccess);
+  const auto s = reinterpret_cast<CUstream>(stream);
+  ASSERT_EQ(DRIVER_FN(cuStreamBeginCapture)(s, CU_STREAM_CAPTURE_MODE_GLOBAL), CUDA_SUCCESS);
+  ASSERT_EQ(launch(&kFill, 1, 1, stream, x_, 4.0f, kCount), cudaSuccess);
+  CUgraph graph = nullptr;
+  ASSERT_EQ(DRIVER_FN(cuStreamEndCapture)(s, &graph), CUDA_SUCCESS);
+  CUgraphNode node = nullptr;
+  size_t count = 1;
+  ASSERT_EQ(DRIVER_FN(cuGraphGetNodes)(graph, &node, &count), CUDA_SUCCESS);
+  ASSERT_EQ(count, 1u);
+  CUDA_KERNEL_NODE_PARAMS params{};
+  ASSERT_EQ(DRIVER_FN(cuGraphKernelNodeGetParams)(node, &params), CUDA_SUCCESS);
+  const auto launched = reinterpret_cast<CUkernel>(params.func);
+
+  // A CUkernel (cuLibraryGetKernel), as NVIDIA's runtime launches since CUDA 12:
+  // the cuKernel* queries know it, the cuFunc* ones do not.
+  const char* name = nullptr;
+  ASSERT_EQ(DRIVER_FN(cuKernelGetName)(&name, launched), CUDA_SUCCESS);
+  EXPECT_STREQ(name, "fill");
+  size_t offset = 0;
+  size_t size = 0;
+  ASSERT_EQ(DRIVER_FN(cuKernelGetParamInfo)(launched, 1, &offset, &size), CUDA_SUCCESS);
+  EXPECT_EQ(offset, 8u) << "float* out; float value: value starts at 8";
+  EXPECT_EQ(size, sizeof(float));
+  EXPECT_EQ(DRIVER_FN(cuFuncGetParamInfo)(params.func, 0, &offset, &size),
+            CUDA_ERROR_INVALID_HANDLE);
+
+  // The same kernel handle at every launch.
+  CUfunction function = nullptr;
+  ASSERT_EQ(DRIVER_FN(cuKernelGetFunction)(&function, launched), CUDA_SUCCESS);
+  cudaFunction_t by_symbol = nullptr;
+  ASSERT_EQ(cudaGetFuncBySymbol(&by_symbol, &kFill), cudaSuccess);
+  EXPECT_EQ(reinterpret_cast<CUfunction>(by_symbol), function)
+      << "cudaGetFuncBySymbol answers the kernel's function in the current context";
+
+  ASSERT_EQ(DRIVER_FN(cuGraphDestroy)(graph), CUDA_SUCCESS);
+  ASSERT_EQ(cudaStreamDestroy(stream), cudaSuccess);
+}
+
+TEST_F(LaunchTest, FuncBySymbolIsAFunctionNotAKernel) {
+  cudaFunction_t fill = nullptr;
+  ASSERT_EQ(cudaGetFuncBySymbol(&fill, &kFill), cudaSuccess);
+  const char* name = nullptr;
+  ASSERT_EQ(DRIVER_FN(cuFuncGetName)(&name, reinterpret_cast<CUfunction>(fill)), CUDA_SUCCESS);
+  EXPECT_STREQ(name, "fill");
+  size_t offset = 0;
+  size_t size = 0;
+  EXPECT_EQ(DRIVER_FN(cuKernelGetParamInfo)(reinterpret_cast<CUkernel>(fill), 0, &offset, &size),
+            CUDA_ERROR_INVALID_HANDLE);
+}
+
 TEST_F(LaunchTest, UnknownSymbolsAreInvalidDeviceFunctions) {
   const int not_a_kernel = 0;
   cudaFunction_t function = nullptr;
@@ -127,7 +181,7 @@ TEST_F(LaunchTest, KernelsLoadInEachDevicesContext) {
   EXPECT_EQ(cudaFree(on_second), cudaSuccess);
   ASSERT_EQ(cudaSetDevice(0), cudaSuccess);
   ASSERT_EQ(cudaGetFuncBySymbol(&first, &kFill), cudaSuccess);
-  EXPECT_NE(first, second) << "each context loads its own copy of the module";
+  EXPECT_NE(first, second) << "each context has a function of its own for the kernel";
 }
 
 }  // namespace

@@ -66,7 +66,7 @@ TEST(ProcAddressTest, RuntimeReachesTheDriverOnlyThroughCuGetProcAddress) {
   const std::vector<std::string> requested = names(proc_names);
   for (const char* expected :
        {"cuInit", "cuDevicePrimaryCtxRetain", "cuMemAlloc", "cuMemFree", "cuMemcpyDtoH",
-        "cuModuleLoadData", "cuModuleGetFunction", "cuLaunchKernel"}) {
+        "cuLibraryLoadData", "cuLibraryGetKernel", "cuLaunchKernel"}) {
     EXPECT_TRUE(contains(requested, expected)) << expected << " not asked of cuGetProcAddress";
   }
 }
