@@ -4,8 +4,10 @@
 #pragma once
 
 #include "cuda_api.h"
+#include "cudnn_variant_packs.h"
 #include "hook_id.h"
 #include "library_operands.h"
+#include "process_state.h"
 #include "real_functions.h"
 #include "runtime_seam.h"
 
@@ -74,6 +76,46 @@ struct LibraryHook<id, Status(Args...)> {
     if (prepared.result == CUDA_ERROR_OUT_OF_MEMORY) return LibraryStatus<Status>::kOutOfMemory;
     if (prepared.result != CUDA_SUCCESS) return LibraryStatus<Status>::kNotIssued;
     return real(args...);
+  }
+};
+
+// cudnnBackendSetAttribute and cudnnBackendDestroyDescriptor touch no device
+// memory: their hooks issue the real call with the application's arguments,
+// return its status, and keep the record of variant packs that
+// cudnnBackendExecute's decoding reads (cuDNN does not read a pack's data
+// pointers back). Once exit has begun, or in a forked child, nothing is
+// decoded any more, so nothing is recorded: the child may have inherited the
+// record's lock held.
+inline CudnnVariantPacks* variant_packs_to_record() noexcept {
+  const ProcessState& process = process_state();
+  if (process.exiting() || process.forked()) return nullptr;
+  return recorded_variant_packs();
+}
+
+template <>
+struct LibraryHook<HookId::cudnnBackendSetAttribute, decltype(::cudnnBackendSetAttribute)> {
+  static cudnnStatus_t call(cudnnBackendDescriptor_t descriptor, cudnnBackendAttributeName_t name,
+                            cudnnBackendAttributeType_t type, int64_t count,
+                            const void* elements) noexcept {
+    const auto real = reinterpret_cast<CudnnVariantPacks::SetAttribute>(
+        real::function(HookId::cudnnBackendSetAttribute));
+    if (real == nullptr) return LibraryStatus<cudnnStatus_t>::kMissing;
+    CudnnVariantPacks* packs = variant_packs_to_record();
+    if (packs == nullptr) return real(descriptor, name, type, count, elements);
+    return packs->set_attribute(real, descriptor, name, type, count, elements);
+  }
+};
+
+template <>
+struct LibraryHook<HookId::cudnnBackendDestroyDescriptor,
+                   decltype(::cudnnBackendDestroyDescriptor)> {
+  static cudnnStatus_t call(cudnnBackendDescriptor_t descriptor) noexcept {
+    const auto real = reinterpret_cast<CudnnVariantPacks::DestroyDescriptor>(
+        real::function(HookId::cudnnBackendDestroyDescriptor));
+    if (real == nullptr) return LibraryStatus<cudnnStatus_t>::kMissing;
+    CudnnVariantPacks* packs = variant_packs_to_record();
+    if (packs == nullptr) return real(descriptor);
+    return packs->destroy(real, descriptor);
   }
 };
 

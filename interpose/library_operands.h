@@ -5,6 +5,7 @@
 
 #include "cublas_operands.h"
 #include "cudnn_operands.h"
+#include "cudnn_variant_packs.h"
 #include "hook_id.h"
 
 namespace gpuswap::interpose {
@@ -12,6 +13,11 @@ namespace gpuswap::interpose {
 const CudnnDescriptors& real_cudnn_descriptors() noexcept;
 const CudnnBackend& real_cudnn_backend() noexcept;
 const CublasPointerModes& real_cublas_pointer_modes() noexcept;
+
+// The process's record of the variant packs being built (created on first
+// use and never freed: descriptors are destroyed until the very end of the
+// process); null when there was no memory for it.
+CudnnVariantPacks* recorded_variant_packs() noexcept;
 
 template <HookId id, typename... Args>
 Operands describe_operands(Args... args) {

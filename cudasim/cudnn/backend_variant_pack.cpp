@@ -39,16 +39,19 @@ cudnnStatus_t VariantPackDescriptor::set_attribute(const AttributeWrite& a) {
   }
 }
 
+// cuDNN 9.19 answers NOT_SUPPORTED when asked a finalized pack's
+// DATA_POINTERS; the other variant-pack attributes are assumed to be
+// refused the same way, so nothing can rely on reading a pack back.
 cudnnStatus_t VariantPackDescriptor::get_attribute(const AttributeRead& r) const {
   switch (r.name) {
     case CUDNN_ATTR_VARIANT_PACK_UNIQUE_IDS:
-      return r.give(CUDNN_TYPE_INT64, value_.uids.data(),
-                    static_cast<std::int64_t>(value_.uids.size()));
     case CUDNN_ATTR_VARIANT_PACK_DATA_POINTERS:
-      return r.give(CUDNN_TYPE_VOID_PTR, value_.pointers.data(),
-                    static_cast<std::int64_t>(value_.pointers.size()));
+    case CUDNN_ATTR_VARIANT_PACK_INTERMEDIATES:
     case CUDNN_ATTR_VARIANT_PACK_WORKSPACE:
-      return r.give_one(CUDNN_TYPE_VOID_PTR, value_.workspace);
+    case CUDNN_ATTR_VARIANT_PACK_OVERRIDE_UNIQUE_IDS:
+    case CUDNN_ATTR_VARIANT_PACK_OVERRIDE_SHAPES:
+    case CUDNN_ATTR_VARIANT_PACK_OVERRIDE_STRIDES:
+      return CUDNN_STATUS_NOT_SUPPORTED;
     default:
       return CUDNN_STATUS_BAD_PARAM;
   }
