@@ -164,6 +164,7 @@ Runtime::~Runtime() {
     if (void* host = region.host_backing(held); host != nullptr) (void)host_pool_->free(host);
     (void)arena_->remove(region.base());
   }
+  (void)take_back_parked_locked(parked_.size(), 0, 0);
   reap_locked(true);
   for (CUevent event : spare_events_) (void)driver_.cuEventDestroy(event);
   if (evict_stream_ != nullptr) (void)driver_.cuStreamDestroy(evict_stream_);
@@ -251,7 +252,12 @@ Status Runtime::mem_alloc(std::uint64_t bytes, CUdeviceptr* out) {
     const std::uint64_t created = pages_->created_chunks() * PagePool::chunk_bytes();
     if (created + pass_through_bytes_ + bytes > device_budget_) {
       const std::uint64_t excess = created + pass_through_bytes_ + bytes - device_budget_;
-      (void)pages_->release_free((excess + PagePool::chunk_bytes() - 1) / PagePool::chunk_bytes());
+      const std::size_t chunks = static_cast<std::size_t>((excess + PagePool::chunk_bytes() - 1) /
+                                                          PagePool::chunk_bytes());
+      if (pages_->free_chunks() < chunks) {
+        (void)take_back_parked_locked(chunks - pages_->free_chunks(), 0, 0);
+      }
+      (void)pages_->release_free(chunks);
     }
     CUdeviceptr pointer = 0;
     if (Status status = Status::driver(driver_.cuMemAlloc(&pointer, bytes)); !status) {
@@ -324,7 +330,10 @@ Status Runtime::mem_free(CUdeviceptr pointer) {
       }
       (void)wait_for_users_locked(*entry, held, nullptr);
       forget_ready_locked(*entry);
-      if (holds_device_pages(region->state(held))) release_pages_locked(*region, held);
+      // The pages stay mapped for the next region placed here (see
+      // parked_chunks.h).
+      if (holds_device_pages(region->state(held)))
+        parked_.park(region->base(), region->chunks(held));
       if (void* host = region->host_backing(held); host != nullptr) {
         (void)host_pool_->free(host);
         (void)region->set_host_backing(nullptr, held);
@@ -382,7 +391,9 @@ Runtime::Entry* Runtime::entry_of(const Region* region) {
 // Making room: victims, eviction
 
 std::uint64_t Runtime::used_device_bytes_locked() const {
-  return pages_->chunks_in_use() * PagePool::chunk_bytes() + pass_through_bytes_;
+  // Parked chunks are free memory for this purpose: taking them back costs
+  // an unmap, not an eviction.
+  return (pages_->chunks_in_use() - parked_.size()) * PagePool::chunk_bytes() + pass_through_bytes_;
 }
 
 bool Runtime::evictable_locked(policy::RegionId id, bool* saw_pinned) {
@@ -629,10 +640,78 @@ void Runtime::release_pages_locked(Region& region, const RegionLock& held) {
 // ---------------------------------------------------------------------------
 // Restore and prepare
 
-Status Runtime::take_pages_locked(Region& region, std::vector<ChunkHandle>* chunks) {
+Status Runtime::map_pages_locked(Region& region, std::vector<ChunkHandle>* chunks) {
   const std::size_t count = static_cast<std::size_t>(region.size() / PagePool::chunk_bytes());
+  std::vector<bool> adopted;
+  const std::size_t found = parked_.adopt(region.base(), count, chunks, &adopted);
+  if (found == count) {
+    ++stats_.reused_mappings;
+    return Status::ok();
+  }
+  std::vector<ChunkHandle> taken;
+  Status status = take_pages_locked(region, count - found, &taken);
+  // Runs of chunks that were not parked here, each mapped with one call.
+  std::size_t next_taken = 0;
+  std::size_t mapped_runs_end = 0;  // chunks [0, mapped_runs_end) are mapped or adopted
+  for (std::size_t i = 0; status && i < count;) {
+    if (adopted[i]) {
+      mapped_runs_end = ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < count && !adopted[end]) ++end;
+    const std::vector<ChunkHandle> run(
+        taken.begin() + static_cast<std::ptrdiff_t>(next_taken),
+        taken.begin() + static_cast<std::ptrdiff_t>(next_taken + end - i));
+    status = pages_->map(region.base() + i * PagePool::chunk_bytes(), run);
+    if (!status) break;
+    std::copy(run.begin(), run.end(), chunks->begin() + static_cast<std::ptrdiff_t>(i));
+    next_taken += end - i;
+    mapped_runs_end = i = end;
+  }
+  if (status) return status;
+  // Undo: runs mapped so far are unmapped, and every chunk goes back to the
+  // pool, adopted ones included (they are unmapped with the rest).
+  for (std::size_t i = 0; i < mapped_runs_end; ++i) {
+    if (!adopted[i]) (void)pages_->unmap(region.base() + i * PagePool::chunk_bytes(), 1);
+  }
+  std::vector<ChunkHandle> back;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (adopted[i]) {
+      (void)pages_->unmap(region.base() + i * PagePool::chunk_bytes(), 1);
+      back.push_back((*chunks)[i]);
+    }
+  }
+  back.insert(back.end(), taken.begin(), taken.end());
+  pages_->give_back(&back);
+  chunks->clear();
+  return status;
+}
+
+std::size_t Runtime::take_back_parked_locked(std::size_t count, CUdeviceptr avoid_begin,
+                                             CUdeviceptr avoid_end) {
+  std::vector<ParkedChunks::Parked> parked;
+  parked_.take_back(count, avoid_begin, avoid_end, &parked);
+  std::vector<ChunkHandle> chunks;
+  chunks.reserve(parked.size());
+  for (const ParkedChunks::Parked& chunk : parked) {
+    (void)pages_->unmap(chunk.address, 1);
+    chunks.push_back(chunk.handle);
+  }
+  pages_->give_back(&chunks);
+  return parked.size();
+}
+
+Status Runtime::take_pages_locked(Region& region, std::size_t count,
+                                  std::vector<ChunkHandle>* chunks) {
+  if (count == 0) return Status::ok();
   Status status = pages_->take(count, chunks);
   if (status.code() != StatusCode::kOutOfMemory) return status;
+  // The pool is at the budget: chunks parked elsewhere come back first.
+  if (take_back_parked_locked(count, region.base(), region.base() + region.size()) > 0) {
+    status = pages_->take(count, chunks);
+    if (status.code() != StatusCode::kOutOfMemory) return status;
+  }
   // The budget allowed it, but the device itself is short (another allocator
   // holds memory): evict regions to reuse their chunks.
   bool saw_pinned = false;
@@ -660,12 +739,8 @@ Status Runtime::make_resident_locked(Entry& entry, AccessMode mode, Room* room) 
   }
   if (*room != Room::kOk) return Status(StatusCode::kOutOfMemory);
   std::vector<ChunkHandle> taken;
-  if (Status status = take_pages_locked(region, &taken); !status) {
-    *room = Room::kOutOfMemory;
-    return status;
-  }
-  if (Status status = pages_->map(region.base(), taken); !status) {
-    pages_->give_back(&taken);
+  if (Status status = map_pages_locked(region, &taken); !status) {
+    if (status.code() == StatusCode::kOutOfMemory) *room = Room::kOutOfMemory;
     return status;
   }
   RegionLock held = region.lock();
@@ -962,9 +1037,11 @@ void Runtime::finish() noexcept {
     const SwapStats& s = stats_;
     log::info(kRuntime,
               "swapped: {} evictions ({} bytes to host), {} restores ({} bytes to device), {} "
-              "discards, {} fresh regions, {:.1f} ms stalled, {} refused for lack of memory",
+              "discards, {} fresh regions ({} on pages left mapped by freed ones), {:.1f} ms "
+              "stalled, {} refused for lack of memory",
               s.evictions, s.bytes_to_host, s.restores, s.bytes_to_device, s.discards,
-              s.fresh_pages, static_cast<double>(s.stall_ns) / 1e6, s.out_of_memory);
+              s.fresh_pages, s.reused_mappings, static_cast<double>(s.stall_ns) / 1e6,
+              s.out_of_memory);
     lock.unlock();
   }
   if (trace_ != nullptr) trace_->close();

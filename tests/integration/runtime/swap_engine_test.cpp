@@ -472,6 +472,86 @@ TEST_F(SwapEngine, SmallAllocationsPassThroughAndCountAgainstTheBudget) {
   EXPECT_EQ(free_after, kBudget);
 }
 
+TEST_F(SwapEngine, AFreedRegionsPagesServeTheNextRegionPlacedThere) {
+  start(tight_config());
+  Buffer first = allocate(6 * kMiB);
+  ASSERT_TRUE(fill(first, 31, stream_).is_ok());
+  const CUdeviceptr address = first.dptr;
+  ASSERT_TRUE(runtime_->mem_free(first.dptr).is_ok());
+
+  // First-fit puts the next region of that size where the freed one was; it
+  // takes the pages that are still mapped there, and its own contents are
+  // what its kernel writes.
+  Buffer second = allocate(6 * kMiB);
+  ASSERT_EQ(second.dptr, address);
+  ASSERT_TRUE(fill(second, 32, stream_).is_ok());
+  shadow_fill(second, 32);
+  expect_contents(second, stream_);
+  EXPECT_EQ(runtime_->stats().reused_mappings, 1u);
+  EXPECT_EQ(runtime_->stats().fresh_pages, 2u);
+
+  // Larger than the hole: part of it on parked pages, the rest mapped anew.
+  ASSERT_TRUE(runtime_->mem_free(second.dptr).is_ok());
+  Buffer third = allocate(10 * kMiB);
+  ASSERT_EQ(third.dptr, address);
+  ASSERT_TRUE(fill(third, 33, stream_).is_ok());
+  shadow_fill(third, 33);
+  expect_contents(third, stream_);
+  EXPECT_EQ(runtime_->stats().reused_mappings, 1u);
+  EXPECT_EQ(runtime_->stats().evictions, 0u);
+}
+
+TEST_F(SwapEngine, ParkedPagesAreTakenBackBeforeAnyRegionIsEvicted) {
+  start(tight_config());  // 16 MiB
+  Buffer freed = allocate(8 * kMiB);
+  Buffer kept = allocate(4 * kMiB);
+  ASSERT_TRUE(fill(freed, 41, stream_).is_ok());
+  ASSERT_TRUE(fill(kept, 42, stream_).is_ok());
+  shadow_fill(kept, 42);
+  ASSERT_TRUE(runtime_->mem_free(freed.dptr).is_ok());
+
+  // 10 MiB does not fit the 8 MiB hole, so it lands past `kept`; with 4 MiB
+  // resident, 14 MiB fit the budget, but only by reusing the parked chunks.
+  Buffer big = allocate(10 * kMiB);
+  ASSERT_GT(big.dptr, kept.dptr);
+  ASSERT_TRUE(fill(big, 43, stream_).is_ok());
+  shadow_fill(big, 43);
+  EXPECT_EQ(runtime_->stats().evictions, 0u);
+  expect_contents(big, stream_);
+  expect_contents(kept, stream_);
+
+  // The hole has no pages left: a region there is mapped anew, and now the
+  // budget really is short, so something is evicted.
+  Buffer again = allocate(8 * kMiB);
+  ASSERT_EQ(again.dptr, freed.dptr);
+  ASSERT_TRUE(fill(again, 44, stream_).is_ok());
+  shadow_fill(again, 44);
+  EXPECT_GT(runtime_->stats().evictions, 0u);
+  expect_contents(again, stream_);
+  expect_contents(big, stream_);
+  expect_contents(kept, stream_);
+}
+
+TEST_F(SwapEngine, ParkedPagesMakeWayForPassThroughAllocations) {
+  start(tight_config());
+  std::vector<Buffer> regions;
+  for (int i = 0; i < 4; ++i) {
+    regions.push_back(allocate(4 * kMiB));
+    ASSERT_TRUE(fill(regions.back(), 50 + i, stream_).is_ok());
+  }
+  for (const Buffer& b : regions) ASSERT_TRUE(runtime_->mem_free(b.dptr).is_ok());
+  // The whole budget is parked; a small allocation gets room without any
+  // eviction, and the driver really has the memory for it.
+  CUdeviceptr small = 0;
+  ASSERT_TRUE(runtime_->mem_alloc(4000, &small).is_ok());
+  EXPECT_EQ(runtime_->stats().evictions, 0u);
+  std::uint64_t free = 0;
+  std::uint64_t total = 0;
+  ASSERT_TRUE(runtime_->mem_get_info(&free, &total).is_ok());
+  EXPECT_EQ(free, kBudget - 4000);
+  EXPECT_TRUE(runtime_->mem_free(small).is_ok());
+}
+
 TEST_F(SwapEngine, OverwrittenRegionsComeBackWithoutACopy) {
   start(tight_config());
   std::vector<Buffer> buffers;

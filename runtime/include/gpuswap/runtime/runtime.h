@@ -37,6 +37,7 @@
 #include "gpuswap/runtime/page_pool.h"
 #include "gpuswap/runtime/param_decoder.h"
 #include "gpuswap/runtime/param_layout_cache.h"
+#include "gpuswap/runtime/parked_chunks.h"
 #include "gpuswap/runtime/region.h"
 #include "gpuswap/runtime/status.h"
 #include "gpuswap/runtime/swap_stats.h"
@@ -234,7 +235,15 @@ class Runtime {
   // the entry's restore event while it is set; `waiter` waits for them
   // GPU-side, or, when null, the host does. `held` locks the entry's region.
   Status wait_for_users_locked(Entry& entry, const RegionLock& held, CUstream waiter);
-  Status take_pages_locked(Region& region, std::vector<ChunkHandle>* chunks);
+  // Maps the region's chunks: those parked at its addresses as they are,
+  // the rest from the pool (taking back parked chunks elsewhere, then
+  // evicting, when the pool runs short). On failure nothing is taken.
+  Status map_pages_locked(Region& region, std::vector<ChunkHandle>* chunks);
+  Status take_pages_locked(Region& region, std::size_t count, std::vector<ChunkHandle>* chunks);
+  // Unmaps up to `count` parked chunks outside [avoid_begin, avoid_end) and
+  // returns them to the pool; how many.
+  std::size_t take_back_parked_locked(std::size_t count, CUdeviceptr avoid_begin,
+                                      CUdeviceptr avoid_end);
   // Unmaps the region's chunks and returns them to the pool (the caller has
   // waited for the work that used them: cuMemUnmap does not).
   void release_pages_locked(Region& region, const RegionLock& held);
@@ -295,6 +304,7 @@ class Runtime {
   std::vector<CUevent> spare_events_;
   std::vector<EvictionInFlight> flights_;  // scratch for evict_victims_locked
   std::deque<std::unique_ptr<Region>> retired_;
+  ParkedChunks parked_;  // chunks of freed regions, still mapped
   SwapStats stats_;
 };
 

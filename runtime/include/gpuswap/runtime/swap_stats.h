@@ -11,6 +11,9 @@ struct SwapStats {
   std::uint64_t discards = 0;     // evictions without a copy (dead contents)
   std::uint64_t restores = 0;     // copies to device
   std::uint64_t fresh_pages = 0;  // first uses and overwrites: pages without a copy
+  // Regions made resident entirely on chunks that freed regions left mapped
+  // (no cuMemMap or cuMemSetAccess).
+  std::uint64_t reused_mappings = 0;
   std::uint64_t bytes_to_host = 0;
   std::uint64_t bytes_to_device = 0;
   std::uint64_t stall_ns = 0;       // host time spent waiting for evictions to finish
