@@ -62,6 +62,23 @@ class CudasimDriverFixture : public ::testing::Test {
     return function;
   }
 
+  // The CUkernel of a kernel that load_kernel registered, as the CUDA
+  // runtime gets it (cuLibraryLoadData + cuLibraryGetKernel).
+  CUkernel library_kernel(const char* module, const char* name) {
+    auto image = symbol<cudasimModuleImage_t>(lib_, "cudasimModuleImage");
+    EXPECT_NE(image, nullptr);
+    if (image == nullptr) return nullptr;
+    CUlibrary library = nullptr;
+    CUkernel kernel = nullptr;
+    EXPECT_EQ(symbol<decltype(&cuLibraryLoadData)>(lib_, "cuLibraryLoadData")(
+                  &library, image(module), nullptr, nullptr, 0, nullptr, nullptr, 0),
+              CUDA_SUCCESS);
+    EXPECT_EQ(
+        symbol<decltype(&cuLibraryGetKernel)>(lib_, "cuLibraryGetKernel")(&kernel, library, name),
+        CUDA_SUCCESS);
+    return kernel;
+  }
+
   void* lib_ = nullptr;
   DriverTable driver_;
   CUdevice device_ = 0;

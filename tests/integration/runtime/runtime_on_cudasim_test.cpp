@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "cudasim/kernel.h"
@@ -223,17 +224,29 @@ TEST_F(RuntimeOnCudasim, DriverLayoutsDecodeStructsAndExtraBuffers) {
   using layout = cudasim::ParamLayout<int, Pair, float*>;
   CUfunction kernel = load_kernel("runtime_test_pair", "touch_pair", &touch_pair, layout::count,
                                   layout::offsets.data(), layout::sizes.data());
+  CUkernel library = library_kernel("runtime_test_pair", "touch_pair");
   DriverParamSource source(driver_);
   ParamLayoutCache cache(source);
-  for (FunctionKind kind : {FunctionKind::kFunction, FunctionKind::kKernel}) {
+  // The CUfunction; the CUkernel; and the CUkernel passed where a CUfunction
+  // goes, as the CUDA runtime passes it to cuLaunchKernel (the driver's
+  // cuFuncGetParamInfo does not know that handle).
+  const std::pair<const void*, FunctionKind> handles[] = {{kernel, FunctionKind::kFunction},
+                                                          {library, FunctionKind::kKernel},
+                                                          {library, FunctionKind::kFunction}};
+  for (const auto& [handle, kind] : handles) {
     const ParamLayout* found = nullptr;
-    ASSERT_TRUE(cache.lookup(kernel, kind, &found).is_ok());
+    ASSERT_TRUE(cache.lookup(handle, kind, &found).is_ok());
     ASSERT_EQ(found->param_count(), 3u);
     for (std::size_t i = 0; i < 3; ++i) {
       EXPECT_EQ(found->params()[i].offset, layout::offsets[i]);
       EXPECT_EQ(found->params()[i].size, layout::sizes[i]);
     }
   }
+  // A CUfunction is no CUkernel: asked as one, the driver refuses it.
+  std::size_t param_offset = 0;
+  std::size_t param_size = 0;
+  EXPECT_EQ(source.param_info(kernel, FunctionKind::kKernel, 0, &param_offset, &param_size).code(),
+            StatusCode::kDriverError);
 
   std::unique_ptr<AddressArena> arena;
   ASSERT_TRUE(AddressArena::reserve(driver_, 16 * kChunk, &arena).is_ok());
