@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Every check that needs a real GPU, in one go, on the machine that has it:
 # the device report of `gpuswap doctor`, the demo trainer built for the GPU
-# (train_cnn_gpu.sh), and a PyTorch job (pytorch_convnet.sh) where PyTorch
-# is installed. Prints PASS/FAIL lines and the figures docs/gpu-validation.md
+# (train_cnn_gpu.sh), the launch hook's cost (bench_launch_gpu), and a
+# PyTorch job (pytorch_convnet.sh) where PyTorch is installed. Prints PASS/FAIL lines and the figures docs/gpu-validation.md
 # records; exits non-zero when a check fails.
 # usage: tests/gpu/run.sh BUILD_DIR
 set -uo pipefail
@@ -14,6 +14,15 @@ echo "== gpuswap doctor"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv 2>/dev/null
 echo "== train_cnn_gpu"
 bash "$HERE/train_cnn_gpu.sh" "$BUILD_DIR" || status=1
+echo "== launch overhead (bench_launch_gpu; figures, not a check)"
+BENCH="$BUILD_DIR/bench/bench_launch_gpu"
+if [ -x "$BENCH" ]; then
+  echo -n "without gpuswap: " && "$BENCH" || status=1
+  echo -n "under gpuswap:   " && LD_PRELOAD="$BUILD_DIR/interpose/libgpuswap.so" "$BENCH" || status=1
+else
+  echo "FAIL: missing $BENCH"
+  status=1
+fi
 echo "== PyTorch"
 bash "$HERE/pytorch_convnet.sh" "$BUILD_DIR" || status=1
 exit $status
