@@ -22,6 +22,23 @@ std::string line(const char* label, const std::string& value) {
   return text;
 }
 
+// The module is opened as the library opens it, so that a reader whose own
+// libraries (yaml-cpp) are missing on this machine is reported before a
+// policy file goes unread.
+std::string policy_reader_state(const std::string& module) {
+  if (access(module.c_str(), R_OK) != 0) {
+    return "missing: " + module + " (a policy file would not be read)";
+  }
+  void* handle = dlopen(module.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) {
+    const char* why = dlerror();
+    return "cannot be loaded: " + std::string(why != nullptr ? why : "?") +
+           " (a policy file would not be read)";
+  }
+  dlclose(handle);
+  return module;
+}
+
 }  // namespace
 
 DoctorReport run_doctor(const std::string& library, const std::string& library_error) {
@@ -31,10 +48,7 @@ DoctorReport run_doctor(const std::string& library, const std::string& library_e
     // Policy files are read by this module, beside the library (docs/policy-file.md).
     const std::string directory = library.substr(0, library.find_last_of('/') + 1);
     const std::string module = config::yaml_module_path(directory.empty() ? "." : directory);
-    report.text += line("policy-file reader",
-                        access(module.c_str(), R_OK) == 0
-                            ? module
-                            : "missing: " + module + " (a policy file would not be read)");
+    report.text += line("policy-file reader", policy_reader_state(module));
   }
 
   // The driver is opened the way the CUDA runtime opens it; it stays loaded.

@@ -292,6 +292,20 @@ TEST_F(CliTest, DoctorOnTheSoftwareDevice) {
   // The policy-file reader lies beside the library in the build tree.
   EXPECT_NE(r.out.find("libgpuswap_yaml.so"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("policy-file reader     missing"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("cannot be loaded"), std::string::npos) << r.out;
+}
+
+TEST_F(CliTest, DoctorSaysWhenThePolicyFileReaderCannotBeLoaded) {
+  // A reader that is there but does not load (here: not an ELF file; on a
+  // machine without yaml-cpp: a missing dependency) is told apart from a
+  // missing one.
+  const fs::path library = dir_ / "libgpuswap.so";
+  fs::copy_file(GPUSWAP_BUILT_LIBRARY, library);
+  write("libgpuswap_yaml.so", "not a shared object");
+  const Outcome r = gpuswap(
+      {"doctor"}, {{"LD_LIBRARY_PATH", CUDASIM_LIB_DIR}, {"GPUSWAP_LIBRARY", library.string()}});
+  EXPECT_NE(r.out.find("policy-file reader     cannot be loaded: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("a policy file would not be read"), std::string::npos) << r.out;
 }
 #endif
 
