@@ -62,6 +62,8 @@ Result<Config> apply_environment(Config config, const Environment& env) {
                     error) &&
       override_with(env, "GPUSWAP_HOST_BUDGET", detail::check_host_budget, config.host_budget,
                     error) &&
+      override_with(env, "GPUSWAP_EVICT_AHEAD", detail::check_evict_ahead, config.evict_ahead,
+                    error) &&
       override_with(env, "GPUSWAP_TRACE", any_path, config.trace.path, error) &&
       override_with(env, "GPUSWAP_TRACE_LEVEL", detail::check_trace_level, config.trace.level,
                     error);

@@ -75,6 +75,10 @@ class Reader {
          [&](const YamlNode& v, const std::string& k) {
            return scalar(v, k, detail::check_min_swappable, config.min_swappable);
          }},
+        {"evict_ahead",
+         [&](const YamlNode& v, const std::string& k) {
+           return scalar(v, k, detail::check_evict_ahead, config.evict_ahead);
+         }},
         {"policy",
          [&](const YamlNode& v, const std::string& k) {
            return scalar(v, k, detail::check_policy, config.policy);

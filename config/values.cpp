@@ -67,6 +67,10 @@ Checked<std::uint64_t> check_min_swappable(std::string_view text) {
   return check_absolute_size(text);
 }
 
+Checked<Size> check_evict_ahead(std::string_view text) {
+  return check_fraction_or_bytes(text, true);
+}
+
 Checked<std::string> check_policy(std::string_view text) {
   for (std::string_view name : kPolicyNames) {
     if (name == text) return std::string(name);

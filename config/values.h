@@ -25,6 +25,7 @@ Checked<std::optional<Size>> check_device_budget(std::string_view text);  // nul
 Checked<std::optional<Size>> check_device_reserve(std::string_view text);
 Checked<Size> check_host_budget(std::string_view text);
 Checked<std::uint64_t> check_min_swappable(std::string_view text);
+Checked<Size> check_evict_ahead(std::string_view text);
 Checked<std::string> check_policy(std::string_view text);
 Checked<LogLevel> check_log_level(std::string_view text);
 Checked<TraceLevel> check_trace_level(std::string_view text);

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <limits>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -118,6 +119,7 @@ Status Runtime::start(CUcontext context, CUdevice device) {
   if (Status status = Status::driver(driver_.cuMemGetInfo(&free, &total)); !status) return status;
   device_total_ = total;
   device_budget_ = config::device_budget_bytes(config_, total, free);
+  evict_ahead_bytes_ = std::min(config_.evict_ahead.resolve(device_budget_), device_budget_);
   const std::uint64_t host_budget = config_.host_budget.resolve(physical_memory_bytes());
 
   if (Status status = AddressArena::reserve(
@@ -153,6 +155,7 @@ Status Runtime::start(CUcontext context, CUdevice device) {
 
 Runtime::~Runtime() {
   std::lock_guard lock(mu_);
+  reap_ahead_locked(std::numeric_limits<std::uint64_t>::max());
   if (evict_stream_ != nullptr) (void)driver_.cuStreamSynchronize(evict_stream_);
   if (restore_stream_ != nullptr) (void)driver_.cuStreamSynchronize(restore_stream_);
   for (auto& [id, entry] : regions_) {
@@ -322,6 +325,7 @@ Status Runtime::mem_free(CUdeviceptr pointer) {
       return Status(StatusCode::kInvalidValue);
     }
     const RegionId id = region->id();
+    if (region->state_snapshot() == RegionState::kEvicting) (void)cancel_ahead_locked(*entry);
     {
       RegionLock held = region->lock();
       if (region->pin_count() != 0) {
@@ -414,6 +418,12 @@ Runtime::Room Runtime::make_room_locked(std::uint64_t bytes) {
   for (;;) {
     const std::uint64_t used = used_device_bytes_locked();
     if (used + bytes <= device_budget_) return Room::kOk;
+    if (ahead_bytes_ > 0) {
+      // Copies begun ahead free their pages soonest: wait for them before
+      // starting new ones. Each pass finishes at least one.
+      reap_ahead_locked(used + bytes - device_budget_);
+      continue;
+    }
     bool saw_pinned = false;
     const policy::VictimChoice choice = policy_->choose_victims(
         used + bytes - device_budget_,
@@ -520,6 +530,87 @@ Status Runtime::evict_victims_locked(std::span<const policy::Victim> victims, Tr
   emit(TraceKind::stall, reason, flights.front().entry->region->id(), bytes, took, started_ns);
   flights.clear();
   return status;
+}
+
+void Runtime::evict_ahead_locked() {
+  reap_ahead_locked(0);
+  const std::uint64_t used = used_device_bytes_locked();
+  const std::uint64_t free = device_budget_ > used ? device_budget_ - used : 0;
+  if (free + ahead_bytes_ >= evict_ahead_bytes_) return;
+  bool saw_pinned = false;
+  const policy::VictimChoice choice = policy_->choose_victims(
+      evict_ahead_bytes_ - free - ahead_bytes_,
+      [this, &saw_pinned](policy::RegionId id) { return evictable_locked(id, &saw_pinned); });
+  for (const policy::Victim& victim : choice.victims) {
+    auto it = regions_.find(victim.region);
+    // A region never written has nothing to copy; dropping it needs the host
+    // to wait for its users, which is exactly what this avoids, so it is left
+    // to an eviction on demand.
+    if (it == regions_.end() || victim.discard) continue;
+    EvictionInFlight flight;
+    if (!begin_evict_locked(it->second, &flight) || flight.entry == nullptr) break;
+    ahead_bytes_ += it->second.region->size();
+    ahead_.push_back(AheadEviction{flight, false});
+  }
+}
+
+void Runtime::reap_ahead_locked(std::uint64_t need) {
+  std::uint64_t freed = 0;
+  std::optional<Clock::time_point> waited_since;
+  const std::uint64_t started_ns = trace_now();
+  std::uint64_t waited_bytes = 0;
+  RegionId first_waited = 0;
+  while (!ahead_.empty()) {
+    AheadEviction& front = ahead_.front();
+    CUresult result = driver_.cuEventQuery(front.flight.done);
+    if (result == CUDA_ERROR_NOT_READY) {
+      if (freed >= need) break;
+      if (!waited_since) waited_since = Clock::now();
+      result = driver_.cuEventSynchronize(front.flight.done);
+      if (!front.cancelled) {
+        waited_bytes += front.flight.entry->region->requested_size();
+        if (first_waited == 0) first_waited = front.flight.entry->region->id();
+      }
+    }
+    const Status copied = Status::driver(result);
+    if (front.cancelled) {
+      if (front.flight.copy_start != nullptr) recycle_event_locked(front.flight.copy_start);
+      recycle_event_locked(front.flight.done);
+      (void)host_pool_->free(front.flight.host);
+    } else {
+      const std::uint64_t bytes = front.flight.entry->region->size();
+      ahead_bytes_ -= bytes;
+      if (finish_evict_locked(front.flight, copied, TraceReason::early)) {
+        freed += bytes;
+        ++stats_.evictions_ahead;
+      }
+    }
+    ahead_.pop_front();
+  }
+  if (waited_since) {
+    // Memory was needed before the copies ahead were done: a stall, smaller
+    // than an eviction on demand would have been.
+    const std::uint64_t took = elapsed_ns(*waited_since);
+    stats_.stall_ns += took;
+    emit(TraceKind::stall, TraceReason::early, first_waited, waited_bytes, took, started_ns);
+  }
+}
+
+bool Runtime::cancel_ahead_locked(Entry& entry) {
+  for (AheadEviction& ahead : ahead_) {
+    if (ahead.cancelled || ahead.flight.entry != &entry) continue;
+    RegionLock held = entry.region->lock();
+    if (!entry.region->transition(RegionState::kResident, held)) return false;
+    // The copy still reads the pages: whoever unmaps them later (a free, a
+    // discard, a take-back of parked chunks after a free) waits for the
+    // evict stream as for any other user.
+    (void)entry.region->note_stream(evict_stream_, held);
+    ahead.cancelled = true;
+    ahead_bytes_ -= entry.region->size();
+    ++stats_.ahead_cancelled;
+    return true;
+  }
+  return false;
 }
 
 Status Runtime::discard_locked(Entry& entry, TraceReason reason) {
@@ -726,8 +817,9 @@ Status Runtime::make_resident_locked(Entry& entry, AccessMode mode, Room* room) 
   Region& region = *entry.region;
   const RegionState state = region.state_snapshot();
   if (state == RegionState::kResident) return Status::ok();
+  if (state == RegionState::kEvicting && cancel_ahead_locked(entry)) return Status::ok();
   if (state != RegionState::kEvicted && state != RegionState::kDiscarded) {
-    return Status(StatusCode::kBusy);  // mid-copy states never outlive mu_
+    return Status(StatusCode::kBusy);  // other mid-copy states never outlive mu_
   }
   ensure_context();
   *room = make_room_locked(region.size());
@@ -941,6 +1033,7 @@ Status Runtime::try_prepare_locked(std::size_t count, const Get& get, bool disti
     trace_->emit_op(operation_name(operation.kind), reinterpret_cast<std::uintptr_t>(stream), ids);
   }
   if (!pending_host_frees_.empty()) reap_locked(false);
+  if (evict_ahead_bytes_ != 0) evict_ahead_locked();
   return Status::ok();
 }
 
@@ -1042,6 +1135,10 @@ void Runtime::finish() noexcept {
               s.evictions, s.bytes_to_host, s.restores, s.bytes_to_device, s.discards,
               s.fresh_pages, s.reused_mappings, static_cast<double>(s.stall_ns) / 1e6,
               s.out_of_memory);
+    if (evict_ahead_bytes_ != 0) {
+      log::info(kRuntime, "evicting ahead: {} of the evictions ahead ({} taken back)",
+                s.evictions_ahead, s.ahead_cancelled);
+    }
     lock.unlock();
   }
   if (trace_ != nullptr) trace_->close();

@@ -365,6 +365,78 @@ TEST_F(SlowLinkSwapEngine, AnEvictionWaitsForTheRegionsRestoreStillInFlight) {
   expect_contents(buffer, stream_);
 }
 
+// evict_ahead: 8 MiB of the 16 MiB budget are kept free by copying least
+// recently used regions out in the background.
+config::Config ahead_config(const config::Config& base) {
+  config::Config config = base;
+  config.evict_ahead = config::Size::bytes(8 * kMiB);
+  return config;
+}
+
+TEST_F(SwapEngine, EvictionsAheadKeepRoomFreeAndLoseNothing) {
+  start(ahead_config(tight_config()));
+  std::vector<Buffer> buffers;
+  for (std::uint32_t i = 0; i < 6; ++i) {
+    buffers.push_back(allocate(4 * kMiB));
+    ASSERT_TRUE(fill(buffers.back(), 60 + i, stream_).is_ok());
+    shadow_fill(buffers.back(), 60 + i);
+  }
+  // 24 MiB were filled into a 16 MiB budget that keeps 8 free: the oldest
+  // went out ahead of need.
+  ASSERT_EQ(driver_.cuStreamSynchronize(stream_), CUDA_SUCCESS);
+  for (int round = 0; round < 3; ++round) {
+    for (std::uint32_t i = 0; i < buffers.size(); ++i) {
+      ASSERT_TRUE(add(buffers[i], round + 1, stream_).is_ok());
+      shadow_add(buffers[i], round + 1);
+    }
+  }
+  for (const Buffer& b : buffers) expect_contents(b, stream_);
+  const SwapStats stats = runtime_->stats();
+  EXPECT_GT(stats.evictions_ahead, 0u);
+  EXPECT_LE(stats.evictions_ahead, stats.evictions);
+  for (const Buffer& b : buffers) EXPECT_TRUE(runtime_->mem_free(b.dptr).is_ok());
+}
+
+TEST_F(SlowLinkSwapEngine, ARegionWantedBackWhileItsCopyAheadRunsStaysResident) {
+  start(ahead_config(tight_config()));
+  Buffer old = allocate(4 * kMiB);
+  ASSERT_TRUE(fill(old, 71, stream_).is_ok());
+  shadow_fill(old, 71);
+  Buffer next = allocate(6 * kMiB);
+  ASSERT_TRUE(fill(next, 72, stream_).is_ok());
+  shadow_fill(next, 72);
+  // 10 of 16 MiB in use, 6 free: `old` is being copied out ahead (4 MiB at
+  // 0.25 GB/s, about 17 ms).
+  ASSERT_EQ(runtime_->region_at(old.dptr)->state_snapshot(), RegionState::kEvicting);
+  ASSERT_TRUE(add(old, 5, stream_).is_ok());
+  shadow_add(old, 5);
+  EXPECT_EQ(runtime_->region_at(old.dptr)->state_snapshot(), RegionState::kResident);
+  const SwapStats stats = runtime_->stats();
+  EXPECT_EQ(stats.ahead_cancelled, 1u);
+  EXPECT_EQ(stats.restores, 0u);  // it never left
+  expect_contents(old, stream_);
+  expect_contents(next, stream_);
+}
+
+TEST_F(SlowLinkSwapEngine, ARegionFreedWhileItsCopyAheadRunsIsFreed) {
+  start(ahead_config(tight_config()));
+  Buffer old = allocate(4 * kMiB);
+  ASSERT_TRUE(fill(old, 81, stream_).is_ok());
+  Buffer next = allocate(6 * kMiB);
+  ASSERT_TRUE(fill(next, 82, stream_).is_ok());
+  shadow_fill(next, 82);
+  ASSERT_EQ(runtime_->region_at(old.dptr)->state_snapshot(), RegionState::kEvicting);
+  EXPECT_TRUE(runtime_->mem_free(old.dptr).is_ok());
+  EXPECT_EQ(runtime_->region_at(old.dptr), nullptr);
+  EXPECT_EQ(runtime_->stats().ahead_cancelled, 1u);
+  // Its pages serve the next region placed there, and nothing was lost.
+  Buffer again = allocate(4 * kMiB);
+  ASSERT_TRUE(fill(again, 83, stream_).is_ok());
+  shadow_fill(again, 83);
+  expect_contents(again, stream_);
+  expect_contents(next, stream_);
+}
+
 TEST_F(SwapEngine, AnOperationLargerThanTheBudgetFailsAndLosesNothing) {
   start(tight_config());
   Buffer a = allocate(10 * kMiB);

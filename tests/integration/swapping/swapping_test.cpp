@@ -94,6 +94,30 @@ TEST(StressProgramUnderGpuswap, RandomOperationsOnFourThreadsMatchTheirShadows) 
   EXPECT_GT(evictions(result.err), 500) << result.err;
 }
 
+TEST(StressProgramUnderGpuswap, EvictingAheadOnFourThreadsKeepsEveryShadow) {
+  // The same with a quarter of the card kept free by evictions ahead, which
+  // races copies out with the threads' use of the same regions.
+  const PolicyFile policy("device_reserve: 0\nmin_swappable: 256KiB\nevict_ahead: 25%\n");
+  const std::vector<std::string> argv = {GPUSWAP_STRESS_PROGRAM, "4", "600", "9"};
+  const ChildResult result = run_child(argv, shim_env("16MiB", policy));
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_EQ(lines_containing(result.out, "all matched").size(), 1u) << result.out;
+  EXPECT_EQ(lines_containing(result.err, " ahead (").size(), 1u) << result.err;
+  EXPECT_GT(evictions(result.err), 500) << result.err;
+}
+
+TEST(DemoTrainerUnderGpuswap, TripleBatchEvictingAheadHasTheLossesOfALargeCard) {
+  const PolicyFile policy(std::string(kWholeCardPolicy) + "evict_ahead: 25%\n");
+  const auto argv = trainer({"--batch", "96", "--steps", "3"});
+  const ChildResult large = run_child(argv, plain_env(kLargeDevice));
+  const ChildResult swapped = run_child(argv, shim_env(kSmallDevice, policy));
+  ASSERT_EQ(large.exit_code, 0) << large.out << large.err;
+  ASSERT_EQ(swapped.exit_code, 0) << swapped.out << swapped.err;
+  ASSERT_EQ(losses(large.out).size(), 3u);
+  EXPECT_EQ(losses(swapped.out), losses(large.out));
+  EXPECT_GT(evictions(swapped.err), 0) << swapped.err;
+}
+
 TEST(BatchedGemmUnderGpuswap, OperandsBehindPointerArraysAreBroughtBack) {
   // The matrices are evicted by filler buffers before each batched GEMM; the
   // kernel reaches them only through the pointer arrays.

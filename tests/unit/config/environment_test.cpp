@@ -30,6 +30,7 @@ TEST(Environment, EveryOverrideApplies) {
                                                                 {"GPUSWAP_HOST_BUDGET", "25%"},
                                                                 {"GPUSWAP_TRACE", "out.trace"},
                                                                 {"GPUSWAP_TRACE_LEVEL", "summary"},
+                                                                {"GPUSWAP_EVICT_AHEAD", "0.5GiB"},
                                                             }));
   ASSERT_TRUE(result.ok()) << result.error().to_string();
   EXPECT_EQ(result->log.level, LogLevel::trace);
@@ -37,6 +38,7 @@ TEST(Environment, EveryOverrideApplies) {
   EXPECT_EQ(result->host_budget, Size::percent(25));
   EXPECT_EQ(result->trace.path, "out.trace");
   EXPECT_EQ(result->trace.level, TraceLevel::summary);
+  EXPECT_EQ(result->evict_ahead, Size::bytes(kGiB / 2));
 }
 
 TEST(Environment, EmptyVariableCountsAsUnset) {

@@ -71,6 +71,7 @@ pin:
     first_index: 100
 strict: true
 report_memory: 300%
+evict_ahead: 10%
 )");
   ASSERT_TRUE(result.ok()) << result.error().to_string();
   const Config& c = result.value();
@@ -89,6 +90,7 @@ report_memory: 300%
   EXPECT_EQ(c.pin[2], (PinRule{16 * kMiB, 32 * kMiB, 100, std::nullopt}));
   EXPECT_TRUE(c.strict);
   EXPECT_EQ(c.report_memory, Size::percent(300));
+  EXPECT_EQ(c.evict_ahead, Size::percent(10));
 }
 
 TEST(Loader, SectionsLeftEmptyKeepTheirDefaults) {
@@ -140,8 +142,8 @@ TEST(Loader, SyntaxErrorCarriesItsLine) {
 TEST(Loader, UnknownKeysAreErrorsWithSuggestion) {
   EXPECT_EQ(error_of("policy: lru\ndevise_budget: 1GiB\n"),
             "policy.yaml:2:1: devise_budget: unknown key (did you mean device_budget?) (allowed: "
-            "device_budget, device_reserve, host_budget, min_swappable, policy, log, trace, pin, "
-            "strict, report_memory)");
+            "device_budget, device_reserve, host_budget, min_swappable, evict_ahead, policy, log, "
+            "trace, pin, strict, report_memory)");
   EXPECT_EQ(error_of("log:\n  levle: info\n"),
             "policy.yaml:2:3: log.levle: unknown key (did you mean level?) (allowed: level)");
   EXPECT_EQ(error_of("pin:\n  - min_size: 1GiB\n  - size: 2MiB\n"),
@@ -206,6 +208,10 @@ TEST(Loader, ZeroNegativeAndOutOfRangeValues) {
             "(use auto or e.g. 512MiB, 12GiB, 70%)");
   EXPECT_EQ(error_of("host_budget: 120%\n"),
             "policy.yaml:1:14: host_budget: \"120%\" is more than 100%");
+  EXPECT_EQ(error_of("evict_ahead: 101%\n"),
+            "policy.yaml:1:14: evict_ahead: \"101%\" is more than 100%");
+  EXPECT_EQ(error_of("evict_ahead: lots\n"),
+            "policy.yaml:1:14: evict_ahead: \"lots\" is not a size (use e.g. 512MiB, 12GiB, 70%)");
   EXPECT_EQ(error_of("min_swappable: 5%\n"),
             "policy.yaml:1:16: min_swappable: \"5%\" must be an absolute size (e.g. 2MiB, 512KiB)");
   EXPECT_EQ(error_of("pin:\n  - first_index: -3\n"),

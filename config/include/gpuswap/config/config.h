@@ -69,6 +69,11 @@ struct Config {
   Size host_budget = Size::percent(50);
   // Allocations smaller than this pass through untouched and stay resident.
   std::uint64_t min_swappable = 2ull << 20;
+  // Device memory kept free ahead of need: once less than this is free, the
+  // least recently used regions are copied out in the background, so that
+  // the next allocation or restore finds room without waiting. A percentage
+  // is of the device budget; 0 turns it off (evictions only on demand).
+  Size evict_ahead = Size::bytes(0);
   // One of kPolicyNames.
   std::string policy = "lru";
   LogConfig log;

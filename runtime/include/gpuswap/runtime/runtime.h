@@ -250,6 +250,18 @@ class Runtime {
   // Frees the host copies of restores whose copy in has completed (all of
   // them, waiting, when `wait`).
   void reap_locked(bool wait);
+  // Evictions ahead of need (config evict_ahead): once less than
+  // evict_ahead_bytes_ of the budget is free, copies of least recently used
+  // regions are begun, and nobody waits for them.
+  void evict_ahead_locked();
+  // Finishes the evictions ahead whose copies have completed, oldest first;
+  // while fewer than `need` bytes have been freed that way, waits for the
+  // next one.
+  void reap_ahead_locked(std::uint64_t need);
+  // A region wanted back while its copy ahead is still running stays
+  // resident; the copy's host memory is freed once it completes. False when
+  // the region has no eviction ahead.
+  bool cancel_ahead_locked(Entry& entry);
   void forget_ready_locked(Entry& entry);
   // `timestamp_ns` (trace clock; 0: now) is when the event began.
   void emit(TraceKind kind, TraceReason reason, RegionId region, std::uint64_t bytes,
@@ -303,6 +315,13 @@ class Runtime {
   std::atomic<std::size_t> pending_count_{0};
   std::vector<CUevent> spare_events_;
   std::vector<EvictionInFlight> flights_;  // scratch for evict_victims_locked
+  struct AheadEviction {
+    EvictionInFlight flight;
+    bool cancelled = false;  // the region stayed resident; only the host copy waits
+  };
+  std::deque<AheadEviction> ahead_;  // oldest first: the evict stream runs in order
+  std::uint64_t ahead_bytes_ = 0;    // region bytes of the flights not cancelled
+  std::uint64_t evict_ahead_bytes_ = 0;
   std::deque<std::unique_ptr<Region>> retired_;
   ParkedChunks parked_;  // chunks of freed regions, still mapped
   SwapStats stats_;

@@ -7,10 +7,12 @@
 namespace gpuswap::runtime {
 
 struct SwapStats {
-  std::uint64_t evictions = 0;    // copies to host
-  std::uint64_t discards = 0;     // evictions without a copy (dead contents)
-  std::uint64_t restores = 0;     // copies to device
-  std::uint64_t fresh_pages = 0;  // first uses and overwrites: pages without a copy
+  std::uint64_t evictions = 0;        // copies to host
+  std::uint64_t evictions_ahead = 0;  // of those, begun before memory was needed
+  std::uint64_t ahead_cancelled = 0;  // evictions ahead undone: the region was wanted back
+  std::uint64_t discards = 0;         // evictions without a copy (dead contents)
+  std::uint64_t restores = 0;         // copies to device
+  std::uint64_t fresh_pages = 0;      // first uses and overwrites: pages without a copy
   // Regions made resident entirely on chunks that freed regions left mapped
   // (no cuMemMap or cuMemSetAccess).
   std::uint64_t reused_mappings = 0;
