@@ -43,3 +43,10 @@ failed_run() {
   fail "$1 (exit $status)"
   tail -n 30 "$2" | sed 's/^/  | /'
 }
+
+# swap_figures BUILD_DIR TRACE: what the swap trace says the evictions and
+# restores achieved, and how long the host waited (gpuswap log summary).
+swap_figures() {
+  "$1/tools/gpuswap" log summary "$2" | grep -E '^(device -> host|host -> device|stall time)' |
+    sed 's/^/  trace: /'
+}

@@ -35,9 +35,11 @@ if [ -z "$reserved" ]; then
 else
   budget=$(awk -v r="$reserved" 'BEGIN { printf "%d", r * 3 / 4 + 1 }')
   policy=$(policy_with_budget "$WORK" "$budget")
-  GPUSWAP_CONFIG="$policy" LD_PRELOAD="$SHIM" "$PYTHON" "$SCRIPT" "${args[@]}" \
+  GPUSWAP_CONFIG="$policy" GPUSWAP_TRACE="$WORK/budget.trace.jsonl" LD_PRELOAD="$SHIM" \
+    "$PYTHON" "$SCRIPT" "${args[@]}" \
     >"$WORK/budget.out" 2>&1 || failed_run "PyTorch under gpuswap with a ${budget} MiB budget" "$WORK/budget.out"
   grep -E 'gpuswap|throughput|peak' "$WORK/budget.out"
+  swap_figures "$BUILD_DIR" "$WORK/budget.trace.jsonl"
   same_losses "PyTorch, budget ${budget} MiB of ${reserved} MiB reserved" "$WORK/plain.out" \
     "$WORK/budget.out"
   n=$(evictions "$WORK/budget.out")

@@ -39,9 +39,11 @@ if [ -z "$peak" ]; then
 else
   budget=$(awk -v p="$peak" 'BEGIN { printf "%d", p * 2 / 3 + 1 }')
   policy=$(policy_with_budget "$WORK" "$budget")
-  GPUSWAP_CONFIG="$policy" LD_PRELOAD="$SHIM" "$TRAINER" "${args[@]}" >"$WORK/budget.out" 2>&1 ||
+  GPUSWAP_CONFIG="$policy" GPUSWAP_TRACE="$WORK/budget.trace.jsonl" LD_PRELOAD="$SHIM" \
+    "$TRAINER" "${args[@]}" >"$WORK/budget.out" 2>&1 ||
     failed_run "train_cnn_gpu under gpuswap with a ${budget} MiB budget" "$WORK/budget.out"
   grep -E 'gpuswap|throughput' "$WORK/budget.out"
+  swap_figures "$BUILD_DIR" "$WORK/budget.trace.jsonl"
   same_losses "budget ${budget} MiB of a ${peak} MiB peak" "$WORK/plain.out" "$WORK/budget.out"
   n=$(evictions "$WORK/budget.out")
   [ -n "$n" ] && [ "$n" -gt 0 ] && pass "budget ${budget} MiB: $n evictions" ||
