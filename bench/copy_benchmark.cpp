@@ -15,6 +15,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "driver_check.h"
+
 namespace {
 
 constexpr std::size_t kMaxBytes = std::size_t{6} << 20;
@@ -30,11 +32,7 @@ struct Device {
 };
 
 bool ok(CUresult status, const char* what) {
-  if (status == CUDA_SUCCESS) return true;
-  const char* name = nullptr;
-  cuGetErrorName(status, &name);
-  std::fprintf(stderr, "bench_copy: %s failed: %s\n", what, name != nullptr ? name : "?");
-  return false;
+  return gpuswap::bench::driver_ok("bench_copy", status, what);
 }
 
 bool set_up(Device* device) {

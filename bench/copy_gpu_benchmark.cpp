@@ -12,17 +12,15 @@
 #include <cstddef>
 #include <cstdio>
 
+#include "driver_check.h"
+
 namespace {
 
 constexpr std::size_t kSizesMiB[] = {2, 16, 64, 256};
 constexpr int kTrains = 5;
 
 bool ok(CUresult status, const char* what) {
-  if (status == CUDA_SUCCESS) return true;
-  const char* name = nullptr;
-  cuGetErrorName(status, &name);
-  std::fprintf(stderr, "bench_copy_gpu: %s failed: %s\n", what, name != nullptr ? name : "?");
-  return false;
+  return gpuswap::bench::driver_ok("bench_copy_gpu", status, what);
 }
 
 // Best GB/s of kTrains trains of `count` copies of `bytes` each.

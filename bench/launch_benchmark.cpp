@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "cudasim/kernel.h"
+#include "driver_check.h"
 
 namespace {
 
@@ -51,11 +52,7 @@ struct Device {
 };
 
 bool ok(CUresult status, const char* what) {
-  if (status == CUDA_SUCCESS) return true;
-  const char* name = nullptr;
-  cuGetErrorName(status, &name);
-  std::fprintf(stderr, "bench_launch: %s failed: %s\n", what, name != nullptr ? name : "?");
-  return false;
+  return gpuswap::bench::driver_ok("bench_launch", status, what);
 }
 
 // The launch arguments: 8 pointers into the buffers, advanced by one

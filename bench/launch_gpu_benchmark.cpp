@@ -22,6 +22,8 @@
 #include <cstdlib>
 #include <vector>
 
+#include "driver_check.h"
+
 namespace {
 
 constexpr int kDefaultRegions = 1000;
@@ -55,11 +57,7 @@ WAIT:
 )";
 
 bool ok(CUresult status, const char* what) {
-  if (status == CUDA_SUCCESS) return true;
-  const char* name = nullptr;
-  cuGetErrorName(status, &name);
-  std::fprintf(stderr, "bench_launch_gpu: %s failed: %s\n", what, name != nullptr ? name : "?");
-  return false;
+  return gpuswap::bench::driver_ok("bench_launch_gpu", status, what);
 }
 
 }  // namespace

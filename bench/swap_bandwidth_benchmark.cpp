@@ -48,6 +48,7 @@
 #include <vector>
 
 #include "cudasim/kernel.h"
+#include "driver_check.h"
 
 namespace {
 
@@ -120,11 +121,7 @@ void touch_pages(const cudasimLaunch*, void** args) {
 using TouchLayout = cudasim::ParamLayout<std::uint64_t*, std::uint64_t, int, int>;
 
 bool ok(CUresult status, const char* what) {
-  if (status == CUDA_SUCCESS) return true;
-  const char* name = nullptr;
-  cuGetErrorName(status, &name);
-  std::fprintf(stderr, "bench_swap: %s failed: %s\n", what, name != nullptr ? name : "?");
-  return false;
+  return gpuswap::bench::driver_ok("bench_swap", status, what);
 }
 
 bool parse_size(std::string_view text, std::size_t* out) {
