@@ -68,8 +68,9 @@ CUresult prepare_launch(runtime::Runtime& rt, CUfunction function, void** params
     const int reason = static_cast<int>(decoded.driver_result());
     if (logged.exchange(reason) != reason) {
       log::warn(kInterpose,
-                "a kernel launch could not be decoded ({}, driver result {}); it is issued as is",
-                runtime::status_name(decoded.code()), reason);
+                "a launch of kernel {} could not be decoded ({}, driver result {}); it is issued "
+                "as is, and an evicted buffer it uses will fault",
+                rt.function_name(function), runtime::status_name(decoded.code()), reason);
     }
     return CUDA_SUCCESS;
   }

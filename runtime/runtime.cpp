@@ -1081,6 +1081,22 @@ Status Runtime::prepare(const TouchedRegions& touched, CUstream stream,
       true, stream, operation, guard);
 }
 
+const char* Runtime::function_name(const void* function) const {
+  auto* handle = const_cast<void*>(function);
+  const char* name = nullptr;
+  if (driver_.cuFuncGetName != nullptr &&
+      driver_.cuFuncGetName(&name, static_cast<CUfunction>(handle)) == CUDA_SUCCESS &&
+      name != nullptr) {
+    return name;
+  }
+  if (driver_.cuKernelGetName != nullptr &&
+      driver_.cuKernelGetName(&name, static_cast<CUkernel>(handle)) == CUDA_SUCCESS &&
+      name != nullptr) {
+    return name;
+  }
+  return "?";
+}
+
 Status Runtime::decode_launch(const void* function, FunctionKind kind, void* const* kernel_params,
                               void* const* extra, TouchedRegions* out) {
   const ParamDecoder decoder(layouts_, arena_->page_map());

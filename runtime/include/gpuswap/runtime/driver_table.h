@@ -51,7 +51,9 @@ namespace gpuswap::runtime {
   X(cuEventDestroy, "cuEventDestroy_v2", true)                            \
   X(cuEventElapsedTime, "cuEventElapsedTime_v2", true)                    \
   X(cuFuncGetParamInfo, "cuFuncGetParamInfo", true)                       \
-  X(cuKernelGetParamInfo, "cuKernelGetParamInfo", false)
+  X(cuKernelGetParamInfo, "cuKernelGetParamInfo", false)                  \
+  X(cuFuncGetName, "cuFuncGetName", false)                                \
+  X(cuKernelGetName, "cuKernelGetName", false)
 
 // Returns the real function for `versioned_name`, or null when the driver has
 // none. `ctx` is passed through untouched.

@@ -126,6 +126,10 @@ class Runtime {
   Status prepare(const TouchedRegions& touched, CUstream stream, const OperationInfo& operation,
                  PinGuard* guard);
 
+  // The kernel's name as the driver gives it (for a CUfunction or a
+  // CUkernel), or "?" when it does not; for log lines.
+  const char* function_name(const void* function) const;
+
   // The regions a launch touches (ParamDecoder over the runtime's layout
   // cache). Lock-free once the function has been seen.
   Status decode_launch(const void* function, FunctionKind kind, void* const* kernel_params,
