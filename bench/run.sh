@@ -56,6 +56,11 @@ BIG_RUNS=${BENCH_BIG_RUNS:-3}            # runs each way at 3x the batch (median
 SWAP_ROUNDS=${BENCH_SWAP_ROUNDS:-8}      # bench_swap's cycles over its 16 regions per run
 SWAP_RUNS=${BENCH_SWAP_RUNS:-3}          # bench_swap runs of each kind (median)
 LINK_GBPS=${CUDASIM_LINK_GBPS:-12}
+# What the memory-management calls cost (cudasim/driver/vmm_cost.h): h200
+# charges each cuMemCreate/Map/SetAccess/Unmap/Release and cuMemAlloc/Free
+# the time an H200 took, so that gpuswap's mapping costs weigh here as on a
+# card; none gives cudasim's own near-zero costs.
+VMM_COST=${BENCH_VMM_COST:-h200}
 
 # The trainer's device and batches are the demo's (examples/train_cnn/demo.sh).
 TRAIN_DEVICE_MEMORY=32MiB
@@ -79,6 +84,7 @@ printf 'device_reserve: 0\n' >"$WORK/policy.yaml"
 SHIM="$(cd "$(dirname "$GPUSWAP_LIB")" && pwd)/$(basename "$GPUSWAP_LIB")"
 export LD_LIBRARY_PATH="$CUDASIM_LIB${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export CUDASIM_LINK_GBPS="$LINK_GBPS"
+export CUDASIM_VMM_COST="$VMM_COST"
 unset CUDASIM_LINK GPUSWAP_TRACE GPUSWAP_TRACE_LEVEL GPUSWAP_DEVICE_BUDGET GPUSWAP_HOST_BUDGET
 export GPUSWAP_CONFIG="$WORK/policy.yaml"
 
@@ -111,7 +117,7 @@ calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 # digits than it prints.
 steps_per_second() { awk '/^throughput:/ && $3 == "steps" && $4 == "in" { printf "%.4f\n", $2 / $5 }' "$1"; }
 
-echo "gpuswap benchmarks on cudasim ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), link $LINK_GBPS GB/s)"
+echo "gpuswap benchmarks on cudasim ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), link $LINK_GBPS GB/s, VMM costs $VMM_COST)"
 
 # ---------------------------------------------------------------------------
 # 1. Launch overhead

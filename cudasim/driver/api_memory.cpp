@@ -8,6 +8,14 @@ using namespace cudasim;
 
 namespace {
 
+// Holds the caller for what the call costs a real driver (CUDASIM_VMM_COST,
+// vmm_cost.h), in proportion to the bytes it covers.
+void charge(double VmmCost::*us_per_mib, std::uint64_t bytes) {
+  Driver* d = nullptr;
+  if (get_driver(&d) != CUDA_SUCCESS) return;
+  spend_us(d->config.vmm_cost.*us_per_mib * static_cast<double>(bytes) / (1 << 20));
+}
+
 CUresult alloc(CUdeviceptr* dptr, size_t bytes, bool managed) {
   Driver* d = nullptr;
   Context* ctx = nullptr;
@@ -131,7 +139,11 @@ CUDASIM_API CUresult cuMemGetInfo_v2(size_t* free, size_t* total) {
 }
 
 CUDASIM_API CUresult cuMemAlloc_v2(CUdeviceptr* dptr, size_t bytesize) {
-  return api([&] { return alloc(dptr, bytesize, false); });
+  return api([&] {
+    const CUresult rc = alloc(dptr, bytesize, false);
+    if (rc == CUDA_SUCCESS) charge(&VmmCost::alloc_us_per_mib, bytesize);
+    return rc;
+  });
 }
 
 CUDASIM_API CUresult cuMemAllocManaged(CUdeviceptr* dptr, size_t bytesize, unsigned int flags) {
@@ -168,7 +180,10 @@ CUDASIM_API CUresult cuMemFree_v2(CUdeviceptr dptr) {
       info.context->synchronize();
     }
     const CUresult rc = d->memory.free(dptr);
-    if (rc == CUDA_SUCCESS) d->pool_allocations.remove(dptr);
+    if (rc == CUDA_SUCCESS) {
+      d->pool_allocations.remove(dptr);
+      charge(&VmmCost::free_us_per_mib, info.size);
+    }
     return rc;
   });
 }
@@ -447,7 +462,9 @@ CUDASIM_API CUresult cuMemCreate(CUmemGenericAllocationHandle* handle, size_t si
     if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
     if (handle == nullptr || flags != 0) return CUDA_ERROR_INVALID_VALUE;
     if (CUresult rc = check_prop(d, prop); rc != CUDA_SUCCESS) return rc;
-    return d->memory.create(d->device(prop->location.id), size, handle);
+    const CUresult rc = d->memory.create(d->device(prop->location.id), size, handle);
+    if (rc == CUDA_SUCCESS) charge(&VmmCost::create_us_per_mib, size);
+    return rc;
   });
 }
 
@@ -455,7 +472,9 @@ CUDASIM_API CUresult cuMemRelease(CUmemGenericAllocationHandle handle) {
   return api([&] {
     Driver* d = nullptr;
     if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
-    return d->memory.release(handle);
+    const CUresult rc = d->memory.release(handle);
+    if (rc == CUDA_SUCCESS) spend_us(d->config.vmm_cost.release_us_per_call);
+    return rc;
   });
 }
 
@@ -465,7 +484,9 @@ CUDASIM_API CUresult cuMemMap(CUdeviceptr ptr, size_t size, size_t offset,
     Driver* d = nullptr;
     if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
     if (flags != 0) return CUDA_ERROR_INVALID_VALUE;
-    return d->memory.map(ptr, size, offset, handle);
+    const CUresult rc = d->memory.map(ptr, size, offset, handle);
+    if (rc == CUDA_SUCCESS) spend_us(d->config.vmm_cost.map_us_per_call);
+    return rc;
   });
 }
 
@@ -473,7 +494,9 @@ CUDASIM_API CUresult cuMemUnmap(CUdeviceptr ptr, size_t size) {
   return api([&] {
     Driver* d = nullptr;
     if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
-    return d->memory.unmap(ptr, size);
+    const CUresult rc = d->memory.unmap(ptr, size);
+    if (rc == CUDA_SUCCESS) charge(&VmmCost::unmap_us_per_mib, size);
+    return rc;
   });
 }
 
@@ -482,7 +505,10 @@ CUDASIM_API CUresult cuMemSetAccess(CUdeviceptr ptr, size_t size, const CUmemAcc
   return api([&] {
     Driver* d = nullptr;
     if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
-    return d->memory.set_access(ptr, size, desc, count, static_cast<int>(d->devices.size()));
+    const CUresult rc =
+        d->memory.set_access(ptr, size, desc, count, static_cast<int>(d->devices.size()));
+    if (rc == CUDA_SUCCESS) charge(&VmmCost::set_access_us_per_mib, size);
+    return rc;
   });
 }
 

@@ -84,6 +84,13 @@ DriverConfig config_from_environment() {
       complain("CUDASIM_LINK_GBPS", v, "a positive number of GB/s");
     }
   }
+  if (const char* v = env("CUDASIM_VMM_COST")) {
+    if (const auto cost = vmm_cost_profile(v)) {
+      cfg.vmm_cost = *cost;
+    } else {
+      complain("CUDASIM_VMM_COST", v, "none or h200");
+    }
+  }
   if (const char* v = env("CUDASIM_LINK")) {
     std::string name(v);
     bool ok = name.size() < 200;

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "vmm_cost.h"
+
 namespace cudasim {
 
 struct DriverConfig {
@@ -17,6 +19,7 @@ struct DriverConfig {
   double link_gbps = 12.0;                   // CUDASIM_LINK_GBPS (1e9 bytes/s)
   std::string link_name;                     // CUDASIM_LINK (empty: private)
   std::vector<std::string> pci_bus_ids;      // CUDASIM_PCI_BUS_IDS, one per device
+  VmmCost vmm_cost;                          // CUDASIM_VMM_COST (default: none)
 };
 
 // "256MiB", "4GiB", "1073741824", "512KB" -> bytes; nullopt when malformed.

@@ -29,6 +29,7 @@ TEST(Config, FromEnvironment) {
   setenv("CUDASIM_LINK_GBPS", "2.5", 1);
   setenv("CUDASIM_LINK", "node-a", 1);
   setenv("CUDASIM_PCI_BUS_IDS", "0000:3b:00.0,0000:5e:00.0", 1);
+  setenv("CUDASIM_VMM_COST", "h200", 1);
   auto cfg = config_from_environment();
   EXPECT_EQ(cfg.devices, 3);
   EXPECT_EQ(cfg.device_memory, 64u << 20);
@@ -38,6 +39,8 @@ TEST(Config, FromEnvironment) {
   EXPECT_EQ(cfg.pci_bus_ids[0], "0000:3b:00.0");
   EXPECT_EQ(cfg.pci_bus_ids[1], "0000:5e:00.0");
   EXPECT_EQ(cfg.pci_bus_ids[2], "0000:19:00.0");  // default for the rest
+  EXPECT_DOUBLE_EQ(cfg.vmm_cost.set_access_us_per_mib * 16, 194.5);
+  EXPECT_DOUBLE_EQ(cfg.vmm_cost.release_us_per_call, 10.8);
 
   // Malformed values keep the defaults (and say so on stderr).
   setenv("CUDASIM_DEVICES", "many", 1);
@@ -45,6 +48,7 @@ TEST(Config, FromEnvironment) {
   setenv("CUDASIM_LINK_GBPS", "-1", 1);
   setenv("CUDASIM_LINK", "../etc", 1);
   setenv("CUDASIM_PCI_BUS_IDS", "bus zero", 1);
+  setenv("CUDASIM_VMM_COST", "a100", 1);
   cfg = config_from_environment();
   EXPECT_EQ(cfg.devices, 1);
   EXPECT_EQ(cfg.device_memory, 1u << 30);
@@ -52,4 +56,6 @@ TEST(Config, FromEnvironment) {
   EXPECT_EQ(cfg.link_name, "");
   ASSERT_EQ(cfg.pci_bus_ids.size(), 1u);
   EXPECT_EQ(cfg.pci_bus_ids[0], "0000:17:00.0");
+  EXPECT_DOUBLE_EQ(cfg.vmm_cost.set_access_us_per_mib, 0.0);
+  EXPECT_DOUBLE_EQ(cfg.vmm_cost.alloc_us_per_mib, 0.0);
 }
