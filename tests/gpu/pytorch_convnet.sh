@@ -46,4 +46,13 @@ else
   [ -n "$n" ] && [ "$n" -gt 0 ] && pass "PyTorch, budget ${budget} MiB: $n evictions" ||
     fail "PyTorch, budget ${budget} MiB: no evictions reported"
 fi
+
+# PyTorch's expandable segments map their own memory (cuMemCreate/cuMemMap),
+# which gpuswap does not manage (docs/runtime.md): the job must still run
+# unharmed under gpuswap, with the losses of the plain run.
+PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True GPUSWAP_LOG=info LD_PRELOAD="$SHIM" \
+  "$PYTHON" "$SCRIPT" "${args[@]}" >"$WORK/expandable.out" 2>&1 ||
+  failed_run "PyTorch with expandable segments under gpuswap" "$WORK/expandable.out"
+grep -E 'gpuswap|throughput' "$WORK/expandable.out"
+same_losses "PyTorch, expandable segments" "$WORK/plain.out" "$WORK/expandable.out"
 exit $((failures > 0))
