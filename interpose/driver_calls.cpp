@@ -280,9 +280,18 @@ void record_graph(runtime::Runtime& rt, CUgraphExec exec, CUgraph graph) noexcep
         }
       }
       CUDA_KERNEL_NODE_PARAMS params{};
-      if (type != CU_GRAPH_NODE_TYPE_KERNEL || kernel_params(node, &params) != CUDA_SUCCESS ||
-          !rt.decode_launch(params.func, runtime::FunctionKind::kFunction, params.kernelParams,
-                            params.extra, &touched)) {
+      if (type != CU_GRAPH_NODE_TYPE_KERNEL || kernel_params(node, &params) != CUDA_SUCCESS) {
+        unknown_nodes = true;
+        continue;
+      }
+      // A node made from a CUkernel may name it in `kern` alone (`func` null).
+      const bool by_kernel = params.func == nullptr;
+      const void* function =
+          by_kernel ? static_cast<const void*>(params.kern) : static_cast<const void*>(params.func);
+      if (!rt.decode_launch(
+              function,
+              by_kernel ? runtime::FunctionKind::kKernel : runtime::FunctionKind::kFunction,
+              params.kernelParams, params.extra, &touched)) {
         unknown_nodes = true;
         continue;
       }

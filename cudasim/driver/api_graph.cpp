@@ -27,7 +27,7 @@ GraphNode* find_node(Driver* d, CUgraphNode h) {
 
 CUresult add_kernel_node(CUgraphNode* ph, CUgraph hg, const CUgraphNode* deps, size_t n,
                          CUfunction func, const cudasimLaunch& dims, void** kernelParams,
-                         void** extra) {
+                         void** extra, bool by_kern = false) {
   Driver* d = nullptr;
   std::shared_ptr<Graph> g;
   if (CUresult rc = find_graph(hg, &d, &g); rc != CUDA_SUCCESS) return rc;
@@ -45,6 +45,7 @@ CUresult add_kernel_node(CUgraphNode* ph, CUgraph hg, const CUgraphNode* deps, s
   auto node = std::make_unique<GraphNode>();
   node->type = CU_GRAPH_NODE_TYPE_KERNEL;
   node->function = f;
+  node->by_kern = by_kern;
   node->dims = dims;
   node->params = std::move(block);
   return g->add(std::move(node), deps, n, ph);
@@ -58,10 +59,19 @@ CUresult kernel_node_params(CUgraphNode h, Params* p) {
   GraphNode* n = find_node(d, h);
   if (n == nullptr || n->type != CU_GRAPH_NODE_TYPE_KERNEL) return CUDA_ERROR_INVALID_VALUE;
   std::memset(p, 0, sizeof *p);
-  // The handle the node was made with, of either kind: what NVIDIA's driver
-  // answers for a node made from a CUkernel was not observed, and a reader
-  // that assumes a CUfunction should fail here rather than only on a GPU.
-  p->func = reinterpret_cast<CUfunction>(n->function);
+  // The handle the node was made with, of either kind and in the field it
+  // came in: what NVIDIA's driver answers for a node made from a CUkernel was
+  // not observed, and a reader that assumes a CUfunction in `func` should
+  // fail here rather than only on a GPU.
+  if constexpr (requires { p->kern; }) {
+    if (n->by_kern) {
+      p->kern = reinterpret_cast<CUkernel>(n->function);
+    } else {
+      p->func = reinterpret_cast<CUfunction>(n->function);
+    }
+  } else {
+    p->func = reinterpret_cast<CUfunction>(n->function);
+  }
   p->gridDimX = n->dims.grid.x;
   p->gridDimY = n->dims.grid.y;
   p->gridDimZ = n->dims.grid.z;
@@ -132,11 +142,12 @@ CUDASIM_API CUresult cuGraphAddKernelNode_v2(CUgraphNode* ph, CUgraph g, const C
                                              size_t n, const CUDA_KERNEL_NODE_PARAMS* p) {
   return api([&] {
     if (p == nullptr) return CUDA_ERROR_INVALID_VALUE;
-    CUfunction f = p->func != nullptr ? p->func : reinterpret_cast<CUfunction>(p->kern);
+    const bool by_kern = p->func == nullptr;
+    CUfunction f = by_kern ? reinterpret_cast<CUfunction>(p->kern) : p->func;
     const cudasimLaunch dims{{p->gridDimX, p->gridDimY, p->gridDimZ},
                              {p->blockDimX, p->blockDimY, p->blockDimZ},
                              p->sharedMemBytes};
-    return add_kernel_node(ph, g, deps, n, f, dims, p->kernelParams, p->extra);
+    return add_kernel_node(ph, g, deps, n, f, dims, p->kernelParams, p->extra, by_kern);
   });
 }
 

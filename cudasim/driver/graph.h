@@ -24,6 +24,7 @@ struct GraphNode {
   std::vector<const GraphNode*> deps;
   // Kernel nodes: the parameters were copied when the node was added.
   Function* function = nullptr;
+  bool by_kern = false;  // made with `kern` alone (`func` null), and read back so
   cudasimLaunch dims{};
   std::shared_ptr<ParamBlock> params;
   CUDA_MEMSET_NODE_PARAMS memset{};

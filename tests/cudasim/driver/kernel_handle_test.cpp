@@ -162,9 +162,11 @@ TEST_F(KernelHandle, GraphKernelNodesTakeAKernelHandle) {
   by_kern.kernelParams = params();
   CUgraphNode node = nullptr;
   ASSERT_CU(cuGraphAddKernelNode(&node, graph, nullptr, 0, &by_kern));
+  // Read back as it was made: `kern`, with `func` null.
   CUDA_KERNEL_NODE_PARAMS back{};
   ASSERT_CU(cuGraphKernelNodeGetParams(node, &back));
-  EXPECT_EQ(reinterpret_cast<void*>(back.func), reinterpret_cast<void*>(kernel_));
+  EXPECT_EQ(back.func, nullptr);
+  EXPECT_EQ(reinterpret_cast<void*>(back.kern), reinterpret_cast<void*>(kernel_));
   CUgraphExec exec = nullptr;
   ASSERT_CU(cuGraphInstantiate(&exec, graph, 0));
   prepare(61);

@@ -6,6 +6,9 @@
 // other buffer is touched, which (under gpuswap on a small card) evicts the
 // graph's buffers; the launch must bring them back.
 //
+// The odd graphs name their kernel by CUkernel alone (`kern`, with `func`
+// null), as a node made from a library kernel may.
+//
 // Prints one hash per buffer and per host result, so a run under gpuswap can
 // be compared byte for byte with a run on a card large enough. Exit 0: ran;
 // 1: a CUDA call failed.
@@ -42,8 +45,8 @@ struct GraphBuffers {
 
 constexpr int kPerGraph = 6;
 
-bool add_graph(CUfunction function, const GraphBuffers& b, std::uint32_t k, void* upload_src,
-               void* download_dst, CUcontext context, CUgraphExec* exec) {
+bool add_graph(CUfunction function, CUkernel kernel_handle, const GraphBuffers& b, std::uint32_t k,
+               void* upload_src, void* download_dst, CUcontext context, CUgraphExec* exec) {
   CUgraph graph = nullptr;
   if (!ok(cuGraphCreate(&graph, 0), "cuGraphCreate")) return false;
   CUgraphNode kernel = nullptr, fill = nullptr, copy = nullptr, upload = nullptr,
@@ -52,7 +55,8 @@ bool add_graph(CUfunction function, const GraphBuffers& b, std::uint32_t k, void
   std::uint32_t n = kWords;
   void* params[] = {&data, &n, &k};
   CUDA_KERNEL_NODE_PARAMS kp{};
-  kp.func = function;
+  kp.func = k % 2 == 0 ? nullptr : function;
+  kp.kern = k % 2 == 0 ? kernel_handle : nullptr;
   kp.gridDimX = kp.gridDimY = kp.gridDimZ = 1;
   kp.blockDimX = kp.blockDimY = kp.blockDimZ = 1;
   kp.kernelParams = params;
@@ -133,6 +137,14 @@ int main(int argc, char** argv) {
                                           &function)) {
     return 1;
   }
+  CUlibrary library = nullptr;
+  CUkernel kernel_handle = nullptr;
+  if (!ok(cuLibraryLoadData(&library, cudasimModuleImage("graph_copy_program"), nullptr, nullptr, 0,
+                            nullptr, nullptr, 0),
+          "cuLibraryLoadData") ||
+      !ok(cuLibraryGetKernel(&kernel_handle, library, "mix"), "cuLibraryGetKernel")) {
+    return 1;
+  }
   CUstream stream = nullptr;
   if (!ok(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate")) return 1;
 
@@ -153,8 +165,8 @@ int main(int argc, char** argv) {
     }
     const CUdeviceptr* at = &device_buffers[static_cast<std::size_t>(g) * kPerGraph];
     const GraphBuffers b{at[0], at[1], at[2], at[3], at[4], at[5]};
-    if (!add_graph(function, b, static_cast<std::uint32_t>(7 + g), uploads[g], downloads[g],
-                   context, &execs[g])) {
+    if (!add_graph(function, kernel_handle, b, static_cast<std::uint32_t>(7 + g), uploads[g],
+                   downloads[g], context, &execs[g])) {
       return 1;
     }
   }
