@@ -233,6 +233,22 @@ void add_copy_side(runtime::Runtime& rt, const CUDA_MEMCPY3D& p, CUmemorytype ty
   add_range(rt, first, extent, bases);
 }
 
+// A kernel node's regions; false when its parameters cannot be decoded. A
+// node made from a CUkernel may name it in `kern` alone (`func` null).
+bool add_kernel_node(runtime::Runtime& rt, const CUDA_KERNEL_NODE_PARAMS& params,
+                     runtime::TouchedRegions* touched, std::vector<CUdeviceptr>* bases) {
+  const bool by_kernel = params.func == nullptr;
+  const void* function =
+      by_kernel ? static_cast<const void*>(params.kern) : static_cast<const void*>(params.func);
+  if (!rt.decode_launch(
+          function, by_kernel ? runtime::FunctionKind::kKernel : runtime::FunctionKind::kFunction,
+          params.kernelParams, params.extra, touched)) {
+    return false;
+  }
+  for (std::size_t i = 0; i < touched->size(); ++i) bases->push_back((*touched)[i]->base());
+  return true;
+}
+
 void add_memcpy(runtime::Runtime& rt, const CUDA_MEMCPY3D& p, std::vector<CUdeviceptr>* bases) {
   add_copy_side(rt, p, p.srcMemoryType, p.srcDevice, p.srcXInBytes, p.srcY, p.srcZ, p.srcPitch,
                 p.srcHeight, bases);
@@ -280,22 +296,10 @@ void record_graph(runtime::Runtime& rt, CUgraphExec exec, CUgraph graph) noexcep
         }
       }
       CUDA_KERNEL_NODE_PARAMS params{};
-      if (type != CU_GRAPH_NODE_TYPE_KERNEL || kernel_params(node, &params) != CUDA_SUCCESS) {
+      if (type != CU_GRAPH_NODE_TYPE_KERNEL || kernel_params(node, &params) != CUDA_SUCCESS ||
+          !add_kernel_node(rt, params, &touched, &bases)) {
         unknown_nodes = true;
-        continue;
       }
-      // A node made from a CUkernel may name it in `kern` alone (`func` null).
-      const bool by_kernel = params.func == nullptr;
-      const void* function =
-          by_kernel ? static_cast<const void*>(params.kern) : static_cast<const void*>(params.func);
-      if (!rt.decode_launch(
-              function,
-              by_kernel ? runtime::FunctionKind::kKernel : runtime::FunctionKind::kFunction,
-              params.kernelParams, params.extra, &touched)) {
-        unknown_nodes = true;
-        continue;
-      }
-      for (std::size_t i = 0; i < touched.size(); ++i) bases.push_back(touched[i]->base());
     }
     if (unknown_nodes) {
       log::warn(kInterpose,
@@ -310,6 +314,30 @@ void record_graph(runtime::Runtime& rt, CUgraphExec exec, CUgraph graph) noexcep
     table.regions[exec] = std::move(bases);
   } catch (...) {
     // Out of memory while recording: the graph launches without residency checks.
+  }
+}
+
+void add_graph_kernel_node(runtime::Runtime& rt, CUgraphExec exec,
+                           const CUDA_KERNEL_NODE_PARAMS& params) noexcept {
+  try {
+    runtime::TouchedRegions touched;
+    std::vector<CUdeviceptr> bases;
+    if (!add_kernel_node(rt, params, &touched, &bases)) {
+      log::warn(kInterpose,
+                "new parameters of a graph's kernel node could not be decoded; what they touch "
+                "is not made resident (pin it in the policy file)");
+      return;
+    }
+    GraphTable& table = graph_table();
+    std::lock_guard lock(table.mu);
+    auto it = table.regions.find(exec);
+    if (it == table.regions.end()) return;  // launched unchecked anyway (prepare_graph says so)
+    std::vector<CUdeviceptr>& known = it->second;
+    known.insert(known.end(), bases.begin(), bases.end());
+    std::sort(known.begin(), known.end());
+    known.erase(std::unique(known.begin(), known.end()), known.end());
+  } catch (...) {
+    // Out of memory while recording: as for record_graph.
   }
 }
 

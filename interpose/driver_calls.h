@@ -54,6 +54,11 @@ CUresult pointer_attributes_call(runtime::Runtime& rt, decltype(&::cuPointerGetA
 // each launch of the executable graph (prepare_graph).
 void record_graph(runtime::Runtime& rt, CUgraphExec exec, CUgraph graph) noexcept;
 void forget_graph(CUgraphExec exec) noexcept;
+// cuGraphExecKernelNodeSetParams succeeded: the regions the new parameters
+// name join the executable graph's (the node's old ones stay: a superset is
+// safe, and the runtime cannot tell which node named which region).
+void add_graph_kernel_node(runtime::Runtime& rt, CUgraphExec exec,
+                           const CUDA_KERNEL_NODE_PARAMS& params) noexcept;
 CUresult prepare_graph(runtime::Runtime& rt, CUgraphExec exec, CUstream stream,
                        runtime::PinGuard* guard) noexcept;
 
@@ -343,6 +348,12 @@ CUresult driver_call_with(runtime::Runtime& rt, Real real, Args... args) {
     return [&](CUstream stream) {
       rt.stream_destroying(stream);
       return issue();
+    }(args...);
+  } else if constexpr (is(id, "cuGraphExecKernelNodeSetParams")) {
+    return [&](CUgraphExec exec, CUgraphNode, const CUDA_KERNEL_NODE_PARAMS* params) {
+      const CUresult result = issue();
+      if (result == CUDA_SUCCESS && params != nullptr) add_graph_kernel_node(rt, exec, *params);
+      return result;
     }(args...);
   } else if constexpr (is(id, "cuGraphExecDestroy")) {
     return [&](CUgraphExec exec) {

@@ -25,30 +25,60 @@ GraphNode* find_node(Driver* d, CUgraphNode h) {
   return found;
 }
 
-CUresult add_kernel_node(CUgraphNode* ph, CUgraph hg, const CUgraphNode* deps, size_t n,
-                         CUfunction func, const cudasimLaunch& dims, void** kernelParams,
-                         void** extra, bool by_kern = false) {
-  Driver* d = nullptr;
-  std::shared_ptr<Graph> g;
-  if (CUresult rc = find_graph(hg, &d, &g); rc != CUDA_SUCCESS) return rc;
+// A kernel node from CUDA_KERNEL_NODE_PARAMS (either version), checked as
+// cuLaunchKernel checks its arguments; its parameters are copied.
+template <typename Params>
+CUresult make_kernel_node(Driver* d, const Params& p, GraphNode* out) {
+  bool by_kern = false;
+  CUfunction func = p.func;
+  if constexpr (requires { p.kern; }) {
+    by_kern = p.func == nullptr;
+    if (by_kern) func = reinterpret_cast<CUfunction>(p.kern);
+  }
   // A CUfunction or a CUkernel, as for cuLaunchKernel.
   Function* f = d->function(func, Accept::kEither);
   if (f == nullptr) return CUDA_ERROR_INVALID_VALUE;
+  const cudasimLaunch dims{{p.gridDimX, p.gridDimY, p.gridDimZ},
+                           {p.blockDimX, p.blockDimY, p.blockDimZ},
+                           p.sharedMemBytes};
   if (CUresult rc = check_launch_dims(dims.grid.x, dims.grid.y, dims.grid.z, dims.block.x,
                                       dims.block.y, dims.block.z, dims.sharedMemBytes);
       rc != CUDA_SUCCESS) {
     return rc;
   }
   std::unique_ptr<ParamBlock> block;
-  if (CUresult rc = ParamBlock::build(*f->kernel, kernelParams, extra, &block); rc != CUDA_SUCCESS)
+  if (CUresult rc = ParamBlock::build(*f->kernel, p.kernelParams, p.extra, &block);
+      rc != CUDA_SUCCESS)
     return rc;
+  out->type = CU_GRAPH_NODE_TYPE_KERNEL;
+  out->function = f;
+  out->by_kern = by_kern;
+  out->dims = dims;
+  out->params = std::move(block);
+  return CUDA_SUCCESS;
+}
+
+template <typename Params>
+CUresult add_kernel_node(CUgraphNode* ph, CUgraph hg, const CUgraphNode* deps, size_t n,
+                         const Params* p) {
+  Driver* d = nullptr;
+  std::shared_ptr<Graph> g;
+  if (CUresult rc = find_graph(hg, &d, &g); rc != CUDA_SUCCESS) return rc;
+  if (p == nullptr) return CUDA_ERROR_INVALID_VALUE;
   auto node = std::make_unique<GraphNode>();
-  node->type = CU_GRAPH_NODE_TYPE_KERNEL;
-  node->function = f;
-  node->by_kern = by_kern;
-  node->dims = dims;
-  node->params = std::move(block);
+  if (CUresult rc = make_kernel_node(d, *p, node.get()); rc != CUDA_SUCCESS) return rc;
   return g->add(std::move(node), deps, n, ph);
+}
+
+template <typename Params>
+CUresult exec_set_kernel_node(CUgraphExec h, CUgraphNode node, const Params* p) {
+  Driver* d = nullptr;
+  if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
+  auto exec = d->graph_execs.find(h);
+  if (!exec || p == nullptr) return CUDA_ERROR_INVALID_VALUE;
+  GraphNode updated;
+  if (CUresult rc = make_kernel_node(d, *p, &updated); rc != CUDA_SUCCESS) return rc;
+  return exec->set_kernel_node(node, updated);
 }
 
 template <typename Params>
@@ -89,7 +119,9 @@ CUresult instantiate(CUgraphExec* out, CUgraph hg) {
   std::shared_ptr<Graph> g;
   if (out == nullptr) return CUDA_ERROR_INVALID_VALUE;
   if (CUresult rc = find_graph(hg, &d, &g); rc != CUDA_SUCCESS) return rc;
-  auto exec = std::make_shared<GraphExec>(g->snapshot());
+  std::vector<CUgraphNode> origins;
+  std::vector<GraphNode> nodes = g->snapshot(&origins);
+  auto exec = std::make_shared<GraphExec>(std::move(nodes), std::move(origins));
   d->graph_execs.add(exec);
   *out = reinterpret_cast<CUgraphExec>(exec.get());
   return CUDA_SUCCESS;
@@ -140,26 +172,22 @@ CUDASIM_API CUresult cuGraphDestroy(CUgraph hGraph) {
 
 CUDASIM_API CUresult cuGraphAddKernelNode_v2(CUgraphNode* ph, CUgraph g, const CUgraphNode* deps,
                                              size_t n, const CUDA_KERNEL_NODE_PARAMS* p) {
-  return api([&] {
-    if (p == nullptr) return CUDA_ERROR_INVALID_VALUE;
-    const bool by_kern = p->func == nullptr;
-    CUfunction f = by_kern ? reinterpret_cast<CUfunction>(p->kern) : p->func;
-    const cudasimLaunch dims{{p->gridDimX, p->gridDimY, p->gridDimZ},
-                             {p->blockDimX, p->blockDimY, p->blockDimZ},
-                             p->sharedMemBytes};
-    return add_kernel_node(ph, g, deps, n, f, dims, p->kernelParams, p->extra, by_kern);
-  });
+  return api([&] { return add_kernel_node(ph, g, deps, n, p); });
 }
 
 CUDASIM_API CUresult cuGraphAddKernelNode(CUgraphNode* ph, CUgraph g, const CUgraphNode* deps,
                                           size_t n, const CUDA_KERNEL_NODE_PARAMS_v1* p) {
-  return api([&] {
-    if (p == nullptr) return CUDA_ERROR_INVALID_VALUE;
-    const cudasimLaunch dims{{p->gridDimX, p->gridDimY, p->gridDimZ},
-                             {p->blockDimX, p->blockDimY, p->blockDimZ},
-                             p->sharedMemBytes};
-    return add_kernel_node(ph, g, deps, n, p->func, dims, p->kernelParams, p->extra);
-  });
+  return api([&] { return add_kernel_node(ph, g, deps, n, p); });
+}
+
+CUDASIM_API CUresult cuGraphExecKernelNodeSetParams_v2(CUgraphExec h, CUgraphNode node,
+                                                       const CUDA_KERNEL_NODE_PARAMS* p) {
+  return api([&] { return exec_set_kernel_node(h, node, p); });
+}
+
+CUDASIM_API CUresult cuGraphExecKernelNodeSetParams(CUgraphExec h, CUgraphNode node,
+                                                    const CUDA_KERNEL_NODE_PARAMS_v1* p) {
+  return api([&] { return exec_set_kernel_node(h, node, p); });
 }
 
 CUDASIM_API CUresult cuGraphKernelNodeGetParams_v2(CUgraphNode h, CUDA_KERNEL_NODE_PARAMS* p) {

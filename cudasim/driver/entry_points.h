@@ -215,6 +215,10 @@
   X("cuGraphAddKernelNode", 12000, cuGraphAddKernelNode_v2, cuGraphAddKernelNode_v2)             \
   X("cuGraphKernelNodeGetParams", 10000, cuGraphKernelNodeGetParams, cuGraphKernelNodeGetParams) \
   X("cuGraphKernelNodeGetParams", 12000, cuGraphKernelNodeGetParams_v2, cuGraphKernelNodeGetParams_v2) \
+  X("cuGraphExecKernelNodeSetParams", 10010, cuGraphExecKernelNodeSetParams,                     \
+    cuGraphExecKernelNodeSetParams)                                                              \
+  X("cuGraphExecKernelNodeSetParams", 12000, cuGraphExecKernelNodeSetParams_v2,                  \
+    cuGraphExecKernelNodeSetParams_v2)                                                           \
   X("cuGraphAddMemsetNode", 10000, cuGraphAddMemsetNode, cuGraphAddMemsetNode)                   \
   X("cuGraphMemsetNodeGetParams", 10000, cuGraphMemsetNodeGetParams, cuGraphMemsetNodeGetParams) \
   X("cuGraphAddMemcpyNode", 10000, cuGraphAddMemcpyNode, cuGraphAddMemcpyNode)                   \

@@ -37,14 +37,33 @@ std::vector<CUgraphNode> Graph::nodes() const {
   return out;
 }
 
-std::vector<GraphNode> Graph::snapshot() const {
+std::vector<GraphNode> Graph::snapshot(std::vector<CUgraphNode>* origins) const {
   std::lock_guard lock(mu_);
   std::vector<GraphNode> out;
-  for (const auto& n : nodes_) out.push_back(*n);
+  for (const auto& n : nodes_) {
+    out.push_back(*n);
+    if (origins != nullptr) origins->push_back(reinterpret_cast<CUgraphNode>(n.get()));
+  }
   return out;
 }
 
+CUresult GraphExec::set_kernel_node(CUgraphNode origin, const GraphNode& node) {
+  std::lock_guard lock(mu_);
+  for (std::size_t i = 0; i < origins_.size(); ++i) {
+    if (origins_[i] != origin) continue;
+    GraphNode& n = nodes_[i];
+    if (n.type != CU_GRAPH_NODE_TYPE_KERNEL || n.op) return CUDA_ERROR_INVALID_VALUE;
+    n.function = node.function;
+    n.by_kern = node.by_kern;
+    n.dims = node.dims;
+    n.params = node.params;
+    return CUDA_SUCCESS;
+  }
+  return CUDA_ERROR_INVALID_VALUE;
+}
+
 CUresult GraphExec::launch(Driver& d, Context& ctx, const std::shared_ptr<Stream>& s) const {
+  std::lock_guard lock(mu_);
   // Build every operation first, so that a bad node enqueues nothing.
   std::vector<Op> ops;
   for (const GraphNode& n : nodes_) {

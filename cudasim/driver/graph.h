@@ -46,7 +46,8 @@ class Graph {
   std::vector<CUgraphNode> nodes() const;
   // Copies of the nodes, each after its dependencies (insertion order, since
   // a node's dependencies exist before it).
-  std::vector<GraphNode> snapshot() const;
+  // `origins`, when given, gets each copy's node handle.
+  std::vector<GraphNode> snapshot(std::vector<CUgraphNode>* origins = nullptr) const;
 
  private:
   mutable std::mutex mu_;
@@ -55,11 +56,19 @@ class Graph {
 
 class GraphExec {
  public:
-  explicit GraphExec(std::vector<GraphNode> nodes) : nodes_(std::move(nodes)) {}
+  // `origins[i]` is the graph node that nodes[i] was copied from.
+  GraphExec(std::vector<GraphNode> nodes, std::vector<CUgraphNode> origins)
+      : nodes_(std::move(nodes)), origins_(std::move(origins)) {}
   CUresult launch(Driver& d, Context& ctx, const std::shared_ptr<Stream>& s) const;
+  // cuGraphExecKernelNodeSetParams: later launches run the kernel node copied
+  // from `origin` with `node`'s function, dimensions and parameters.
+  // CUDA_ERROR_INVALID_VALUE when `origin` is no kernel node of this graph.
+  CUresult set_kernel_node(CUgraphNode origin, const GraphNode& node);
 
  private:
+  mutable std::mutex mu_;  // updates against launches
   std::vector<GraphNode> nodes_;
+  const std::vector<CUgraphNode> origins_;
 };
 
 }  // namespace cudasim

@@ -204,3 +204,55 @@ TEST_F(Graphs, CaptureForkAndJoinThroughEvents) {
   ASSERT_CU(cuStreamDestroy(s1));
   ASSERT_CU(cuStreamDestroy(s2));
 }
+
+TEST_F(Graphs, ExecKernelNodeParamsChangeLaterLaunchesOnly) {
+  CUdeviceptr a = 0, b = 0;
+  ASSERT_CU(cuMemAlloc(&a, 16 * sizeof(float)));
+  ASSERT_CU(cuMemAlloc(&b, 16 * sizeof(float)));
+  ASSERT_CU(cuMemsetD32(a, 0, 16));
+  ASSERT_CU(cuMemsetD32(b, 0, 16));
+  CUgraph g = nullptr;
+  ASSERT_CU(cuGraphCreate(&g, 0));
+  float* p = reinterpret_cast<float*>(a);
+  int n = 16;
+  void* params[] = {&p, &n};
+  CUDA_KERNEL_NODE_PARAMS kp{};
+  kp.func = function("add_one");
+  kp.gridDimX = kp.gridDimY = kp.gridDimZ = 1;
+  kp.blockDimX = kp.blockDimY = kp.blockDimZ = 1;
+  kp.kernelParams = params;
+  CUgraphNode node = nullptr;
+  ASSERT_CU(cuGraphAddKernelNode(&node, g, nullptr, 0, &kp));
+  CUgraphExec exec = nullptr;
+  ASSERT_CU(cuGraphInstantiate(&exec, g, 0));
+  ASSERT_CU(cuGraphLaunch(exec, nullptr));
+
+  // The executable graph now adds to b; the graph itself still names a.
+  p = reinterpret_cast<float*>(b);
+  ASSERT_CU(cuGraphExecKernelNodeSetParams(exec, node, &kp));
+  ASSERT_CU(cuGraphLaunch(exec, nullptr));
+  ASSERT_CU(cuGraphLaunch(exec, nullptr));
+  ASSERT_CU(cuCtxSynchronize());
+  std::vector<float> got(16);
+  ASSERT_CU(cuMemcpyDtoH(got.data(), a, 16 * sizeof(float)));
+  EXPECT_EQ(got, std::vector<float>(16, 1.0f));
+  ASSERT_CU(cuMemcpyDtoH(got.data(), b, 16 * sizeof(float)));
+  EXPECT_EQ(got, std::vector<float>(16, 2.0f));
+  CUDA_KERNEL_NODE_PARAMS back{};
+  ASSERT_CU(cuGraphKernelNodeGetParams(node, &back));
+  EXPECT_EQ(*static_cast<float**>(back.kernelParams[0]), reinterpret_cast<float*>(a));
+
+  // A node of no graph behind this executable, or a bad executable.
+  CUgraph other = nullptr;
+  ASSERT_CU(cuGraphCreate(&other, 0));
+  CUgraphNode stranger = nullptr;
+  ASSERT_CU(cuGraphAddKernelNode(&stranger, other, nullptr, 0, &kp));
+  EXPECT_EQ(cuGraphExecKernelNodeSetParams(exec, stranger, &kp), CUDA_ERROR_INVALID_VALUE);
+  EXPECT_EQ(cuGraphExecKernelNodeSetParams(reinterpret_cast<CUgraphExec>(&got), node, &kp),
+            CUDA_ERROR_INVALID_VALUE);
+  ASSERT_CU(cuGraphExecDestroy(exec));
+  ASSERT_CU(cuGraphDestroy(other));
+  ASSERT_CU(cuGraphDestroy(g));
+  ASSERT_CU(cuMemFree(a));
+  ASSERT_CU(cuMemFree(b));
+}

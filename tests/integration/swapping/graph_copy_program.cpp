@@ -7,7 +7,9 @@
 // graph's buffers; the launch must bring them back.
 //
 // The odd graphs name their kernel by CUkernel alone (`kern`, with `func`
-// null), as a node made from a library kernel may.
+// null), as a node made from a library kernel may. Before the last round of
+// launches, every executable graph's kernel node is pointed at a buffer of
+// its own that no graph named before (cuGraphExecKernelNodeSetParams).
 //
 // Prints one hash per buffer and per host result, so a run under gpuswap can
 // be compared byte for byte with a run on a card large enough. Exit 0: ran;
@@ -41,28 +43,47 @@ struct GraphBuffers {
   CUdeviceptr copy_to;        // ... into these, packed
   CUdeviceptr upload_to;      // memcpy node from pinned host memory
   CUdeviceptr download_from;  // memcpy node to pinned host memory
+  CUdeviceptr kernel_later;   // the kernel node's, after the executable graph's update
 };
 
-constexpr int kPerGraph = 6;
+constexpr int kPerGraph = 7;
 
+// The kernel node's parameters: mix(data, kWords, k) by CUfunction, or by
+// CUkernel alone for even k. `args` must outlive the call they are passed to.
+struct KernelNode {
+  CUdeviceptr data;
+  std::uint32_t n = kWords;
+  std::uint32_t k;
+  void* args[3] = {&data, &n, &k};
+  CUDA_KERNEL_NODE_PARAMS params{};
+
+  KernelNode(CUfunction function, CUkernel kernel, CUdeviceptr buffer, std::uint32_t value)
+      : data(buffer), k(value) {
+    params.func = k % 2 == 0 ? nullptr : function;
+    params.kern = k % 2 == 0 ? kernel : nullptr;
+    params.gridDimX = params.gridDimY = params.gridDimZ = 1;
+    params.blockDimX = params.blockDimY = params.blockDimZ = 1;
+    params.kernelParams = args;
+  }
+  KernelNode(const KernelNode&) = delete;
+  KernelNode& operator=(const KernelNode&) = delete;
+};
+
+// The graph stays alive (its kernel node is updated later in the executable
+// graph); the caller destroys it.
 bool add_graph(CUfunction function, CUkernel kernel_handle, const GraphBuffers& b, std::uint32_t k,
-               void* upload_src, void* download_dst, CUcontext context, CUgraphExec* exec) {
+               void* upload_src, void* download_dst, CUcontext context, CUgraph* graph_out,
+               CUgraphNode* kernel_out, CUgraphExec* exec) {
   CUgraph graph = nullptr;
   if (!ok(cuGraphCreate(&graph, 0), "cuGraphCreate")) return false;
+  *graph_out = graph;
   CUgraphNode kernel = nullptr, fill = nullptr, copy = nullptr, upload = nullptr,
               download = nullptr;
-  CUdeviceptr data = b.kernel;
-  std::uint32_t n = kWords;
-  void* params[] = {&data, &n, &k};
-  CUDA_KERNEL_NODE_PARAMS kp{};
-  kp.func = k % 2 == 0 ? nullptr : function;
-  kp.kern = k % 2 == 0 ? kernel_handle : nullptr;
-  kp.gridDimX = kp.gridDimY = kp.gridDimZ = 1;
-  kp.blockDimX = kp.blockDimY = kp.blockDimZ = 1;
-  kp.kernelParams = params;
-  if (!ok(cuGraphAddKernelNode(&kernel, graph, nullptr, 0, &kp), "cuGraphAddKernelNode")) {
+  const KernelNode node(function, kernel_handle, b.kernel, k);
+  if (!ok(cuGraphAddKernelNode(&kernel, graph, nullptr, 0, &node.params), "cuGraphAddKernelNode")) {
     return false;
   }
+  *kernel_out = kernel;
 
   CUDA_MEMSET_NODE_PARAMS ms{};
   ms.dst = b.fill;
@@ -116,8 +137,7 @@ bool add_graph(CUfunction function, CUkernel kernel_handle, const GraphBuffers& 
           "cuGraphAddMemcpyNode")) {
     return false;
   }
-  return ok(cuGraphInstantiate(exec, graph, 0), "cuGraphInstantiate") &&
-         ok(cuGraphDestroy(graph), "cuGraphDestroy");
+  return ok(cuGraphInstantiate(exec, graph, 0), "cuGraphInstantiate");
 }
 
 }  // namespace
@@ -158,21 +178,33 @@ int main(int argc, char** argv) {
   std::vector<void*> uploads(static_cast<std::size_t>(graphs));
   std::vector<void*> downloads(static_cast<std::size_t>(graphs));
   std::vector<CUgraphExec> execs(static_cast<std::size_t>(graphs));
+  std::vector<CUgraph> graph_handles(static_cast<std::size_t>(graphs));
+  std::vector<CUgraphNode> kernel_nodes(static_cast<std::size_t>(graphs));
   for (int g = 0; g < graphs; ++g) {
     if (!ok(cuMemAllocHost(&uploads[g], kBytes), "cuMemAllocHost") ||
         !ok(cuMemAllocHost(&downloads[g], kBytes), "cuMemAllocHost")) {
       return 1;
     }
     const CUdeviceptr* at = &device_buffers[static_cast<std::size_t>(g) * kPerGraph];
-    const GraphBuffers b{at[0], at[1], at[2], at[3], at[4], at[5]};
+    const GraphBuffers b{at[0], at[1], at[2], at[3], at[4], at[5], at[6]};
     if (!add_graph(function, kernel_handle, b, static_cast<std::uint32_t>(7 + g), uploads[g],
-                   downloads[g], context, &execs[g])) {
+                   downloads[g], context, &graph_handles[g], &kernel_nodes[g], &execs[g])) {
       return 1;
     }
   }
 
   std::vector<std::uint32_t> probe(16);
   for (int launch = 0; launch < launches; ++launch) {
+    if (launch == launches - 1) {
+      for (int g = 0; g < graphs; ++g) {
+        const CUdeviceptr later = device_buffers[static_cast<std::size_t>(g) * kPerGraph + 6];
+        const KernelNode node(function, kernel_handle, later, static_cast<std::uint32_t>(7 + g));
+        if (!ok(cuGraphExecKernelNodeSetParams(execs[g], kernel_nodes[g], &node.params),
+                "cuGraphExecKernelNodeSetParams")) {
+          return 1;
+        }
+      }
+    }
     for (int g = 0; g < graphs; ++g) {
       auto* up = static_cast<std::uint32_t*>(uploads[g]);
       for (std::uint32_t i = 0; i < kWords; ++i) up[i] = i ^ (launch * 131u + g);
@@ -201,6 +233,9 @@ int main(int argc, char** argv) {
   }
   for (CUgraphExec exec : execs) {
     if (!ok(cuGraphExecDestroy(exec), "cuGraphExecDestroy")) return 1;
+  }
+  for (CUgraph graph : graph_handles) {
+    if (!ok(cuGraphDestroy(graph), "cuGraphDestroy")) return 1;
   }
   for (int g = 0; g < graphs; ++g) {
     if (!ok(cuMemFreeHost(uploads[g]), "cuMemFreeHost") ||
