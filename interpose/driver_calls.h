@@ -362,11 +362,13 @@ CUresult driver_call_with(runtime::Runtime& rt, Real real, Args... args) {
     }(args...);
   } else if constexpr (is(id, "cuCtxSynchronize") || is(id, "cuCtxSynchronize_v2") ||
                        is(id, "cuStreamSynchronize") || is(id, "cuStreamSynchronize_ptsz") ||
-                       is(id, "cuEventSynchronize")) {
-    // A sync point: the restores issued before it have likely completed, so
-    // their host copies can go and their trace records be written now (an
-    // application that syncs last before exit would otherwise take them
-    // along unreported: no CUDA call is made once exit has begun).
+                       is(id, "cuEventSynchronize") || is(id, "cuStreamQuery") ||
+                       is(id, "cuEventQuery")) {
+    // A sync point (a query that answers CUDA_SUCCESS is one too): the
+    // restores issued before it have likely completed, so their host copies
+    // can go and their trace records be written now (an application that
+    // syncs last before exit would otherwise take them along unreported: no
+    // CUDA call is made once exit has begun).
     const CUresult result = issue();
     if (result == CUDA_SUCCESS) rt.collect_finished();
     return result;
@@ -393,8 +395,11 @@ CUresult driver_call_with(runtime::Runtime& rt, Real real, Args... args) {
     return with_spans(rt, list, stream_argument<id>(std::get<sizeof...(Args) - 1>(all)), copy, sig,
                       issue);
   } else {
-    // Array-only copies: nothing of the runtime's is involved, or nothing
-    // more is needed (docs/runtime.md).
+    // Array-only copies: nothing of the runtime's is involved. Every other
+    // hook must have a branch above; one without would pass through silently.
+    static_assert(is(id, "cuMemcpyHtoA") || is(id, "cuMemcpyHtoAAsync") || is(id, "cuMemcpyAtoH") ||
+                      is(id, "cuMemcpyAtoHAsync") || is(id, "cuMemcpyAtoA"),
+                  "a hooked driver function without a branch in driver_call_with");
     return issue();
   }
 }
