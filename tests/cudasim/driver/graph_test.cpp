@@ -8,6 +8,20 @@ using namespace cudasim_test;
 
 using Graphs = DriverTest;
 
+namespace {
+
+// A kernel node of one block of one thread.
+CUDA_KERNEL_NODE_PARAMS one_block(CUfunction function, void** params) {
+  CUDA_KERNEL_NODE_PARAMS kp{};
+  kp.func = function;
+  kp.gridDimX = kp.gridDimY = kp.gridDimZ = 1;
+  kp.blockDimX = kp.blockDimY = kp.blockDimZ = 1;
+  kp.kernelParams = params;
+  return kp;
+}
+
+}  // namespace
+
 TEST_F(Graphs, BuildInstantiateLaunch) {
   CUdeviceptr x = 0;
   ASSERT_CU(cuMemAlloc(&x, 64 * sizeof(float)));
@@ -24,11 +38,7 @@ TEST_F(Graphs, BuildInstantiateLaunch) {
   float* p = reinterpret_cast<float*>(x);
   int n = 64;
   void* params[] = {&p, &n};
-  CUDA_KERNEL_NODE_PARAMS kp{};
-  kp.func = function("add_one");
-  kp.gridDimX = kp.gridDimY = kp.gridDimZ = 1;
-  kp.blockDimX = kp.blockDimY = kp.blockDimZ = 1;
-  kp.kernelParams = params;
+  CUDA_KERNEL_NODE_PARAMS kp = one_block(function("add_one"), params);
   ASSERT_CU(cuGraphAddKernelNode(&add, g, &reset, 1, &kp));
   n = 1;  // parameters were copied when the node was added
   struct Seen {
@@ -83,11 +93,7 @@ TEST_F(Graphs, KernelNodeOnUnmappedMemoryFaults) {
   float* p = reinterpret_cast<float*>(va);
   int n = 4;
   void* params[] = {&p, &n};
-  CUDA_KERNEL_NODE_PARAMS kp{};
-  kp.func = function("add_one");
-  kp.gridDimX = kp.gridDimY = kp.gridDimZ = 1;
-  kp.blockDimX = kp.blockDimY = kp.blockDimZ = 1;
-  kp.kernelParams = params;
+  CUDA_KERNEL_NODE_PARAMS kp = one_block(function("add_one"), params);
   CUgraphNode node = nullptr;
   ASSERT_CU(cuGraphAddKernelNode(&node, g, nullptr, 0, &kp));
   CUgraphExec exec = nullptr;
@@ -216,11 +222,7 @@ TEST_F(Graphs, ExecKernelNodeParamsChangeLaterLaunchesOnly) {
   float* p = reinterpret_cast<float*>(a);
   int n = 16;
   void* params[] = {&p, &n};
-  CUDA_KERNEL_NODE_PARAMS kp{};
-  kp.func = function("add_one");
-  kp.gridDimX = kp.gridDimY = kp.gridDimZ = 1;
-  kp.blockDimX = kp.blockDimY = kp.blockDimZ = 1;
-  kp.kernelParams = params;
+  CUDA_KERNEL_NODE_PARAMS kp = one_block(function("add_one"), params);
   CUgraphNode node = nullptr;
   ASSERT_CU(cuGraphAddKernelNode(&node, g, nullptr, 0, &kp));
   CUgraphExec exec = nullptr;
