@@ -16,6 +16,7 @@
 #include <cstring>
 
 #include "driver_check.h"
+#include "primary_context.h"
 
 namespace {
 
@@ -36,10 +37,7 @@ bool ok(CUresult status, const char* what) {
 }
 
 bool set_up(Device* device) {
-  if (!ok(cuInit(0), "cuInit") || !ok(cuDeviceGet(&device->ordinal, 0), "cuDeviceGet") ||
-      !ok(cuDevicePrimaryCtxRetain(&device->context, device->ordinal),
-          "cuDevicePrimaryCtxRetain") ||
-      !ok(cuCtxSetCurrent(device->context), "cuCtxSetCurrent") ||
+  if (!gpuswap::bench::start_primary_context("bench_copy", &device->ordinal, &device->context) ||
       !ok(cuStreamCreate(&device->stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate") ||
       !ok(cuMemAllocHost(&device->host, kMaxBytes), "cuMemAllocHost") ||
       !ok(cuMemAlloc(&device->buffer, kMaxBytes), "cuMemAlloc") ||

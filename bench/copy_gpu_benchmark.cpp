@@ -13,6 +13,7 @@
 #include <cstdio>
 
 #include "driver_check.h"
+#include "primary_context.h"
 
 namespace {
 
@@ -47,12 +48,8 @@ double best_rate(CUstream stream, bool to_host, void* host, CUdeviceptr device, 
 }  // namespace
 
 int main() {
-  CUdevice ordinal = 0;
-  CUcontext context = nullptr;
   CUstream stream = nullptr;
-  if (!ok(cuInit(0), "cuInit") || !ok(cuDeviceGet(&ordinal, 0), "cuDeviceGet") ||
-      !ok(cuDevicePrimaryCtxRetain(&context, ordinal), "cuDevicePrimaryCtxRetain") ||
-      !ok(cuCtxSetCurrent(context), "cuCtxSetCurrent") ||
+  if (!gpuswap::bench::start_primary_context("bench_copy_gpu") ||
       !ok(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate")) {
     return 1;
   }

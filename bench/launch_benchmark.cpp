@@ -31,6 +31,7 @@
 
 #include "cudasim/kernel.h"
 #include "driver_check.h"
+#include "primary_context.h"
 
 namespace {
 
@@ -81,10 +82,7 @@ CUresult launch(const Device& device, void** params) {
 }
 
 bool set_up(Device* device) {
-  CUdevice ordinal = 0;
-  if (!ok(cuInit(0), "cuInit") || !ok(cuDeviceGet(&ordinal, 0), "cuDeviceGet") ||
-      !ok(cuDevicePrimaryCtxRetain(&device->context, ordinal), "cuDevicePrimaryCtxRetain") ||
-      !ok(cuCtxSetCurrent(device->context), "cuCtxSetCurrent")) {
+  if (!gpuswap::bench::start_primary_context("bench_launch", nullptr, &device->context)) {
     return false;
   }
   using Layout = cudasim::ParamLayout<void*, void*, void*, void*, void*, void*, void*, void*>;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "driver_check.h"
+#include "primary_context.h"
 
 namespace {
 
@@ -68,15 +69,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_launch_gpu: the buffer count must be a multiple of %d\n", kParams);
     return 2;
   }
-  CUdevice ordinal = 0;
-  CUcontext context = nullptr;
   CUmodule module = nullptr;
   CUfunction null8 = nullptr;
   CUfunction spin = nullptr;
   CUstream stream = nullptr;
-  if (!ok(cuInit(0), "cuInit") || !ok(cuDeviceGet(&ordinal, 0), "cuDeviceGet") ||
-      !ok(cuDevicePrimaryCtxRetain(&context, ordinal), "cuDevicePrimaryCtxRetain") ||
-      !ok(cuCtxSetCurrent(context), "cuCtxSetCurrent") ||
+  if (!gpuswap::bench::start_primary_context("bench_launch_gpu") ||
       !ok(cuModuleLoadData(&module, kPtx), "cuModuleLoadData") ||
       !ok(cuModuleGetFunction(&null8, module, "null8"), "cuModuleGetFunction") ||
       !ok(cuModuleGetFunction(&spin, module, "spin"), "cuModuleGetFunction") ||

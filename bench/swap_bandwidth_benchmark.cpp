@@ -49,6 +49,7 @@
 
 #include "cudasim/kernel.h"
 #include "driver_check.h"
+#include "primary_context.h"
 
 namespace {
 
@@ -429,13 +430,10 @@ void print_result(const Options& options, std::int64_t wall_ns, const CopyMirror
 int run(const Options& options) {
   const bool copies = options.mode == Mode::kCopies;
   CUdevice device = 0;
-  CUcontext context = nullptr;
   CUmodule module = nullptr;
   CUfunction touch = nullptr;
   CUstream stream = nullptr;
-  if (!ok(cuInit(0), "cuInit") || !ok(cuDeviceGet(&device, 0), "cuDeviceGet") ||
-      !ok(cuDevicePrimaryCtxRetain(&context, device), "cuDevicePrimaryCtxRetain") ||
-      !ok(cuCtxSetCurrent(context), "cuCtxSetCurrent") ||
+  if (!gpuswap::bench::start_primary_context("bench_swap", &device) ||
       !ok(static_cast<CUresult>(
               cudasimRegisterKernel("bench_swap", "touch_pages", touch_pages, TouchLayout::count,
                                     TouchLayout::offsets.data(), TouchLayout::sizes.data())),
