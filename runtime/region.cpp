@@ -27,8 +27,11 @@ Status Region::transition(RegionState next, const RegionLock& held) {
     // state may change; a lock-free try_pin() racing with this makes the
     // exchange fail and the check run again.
     if ((word >> kPinShift) != 0) return Status(StatusCode::kBusy);
-    if (word_.compare_exchange_weak(word, static_cast<std::uint64_t>(next),
-                                    std::memory_order_acq_rel, std::memory_order_acquire)) {
+    // Sequentially consistent: a launch epoch's check of the word and the
+    // wait for launches after this change are a store-then-load handshake.
+    const std::uint64_t changed = (word & ~kStateMask) | static_cast<std::uint64_t>(next);
+    if (word_.compare_exchange_weak(word, changed, std::memory_order_seq_cst,
+                                    std::memory_order_acquire)) {
       return Status::ok();
     }
   }
@@ -37,7 +40,7 @@ Status Region::transition(RegionState next, const RegionLock& held) {
 bool Region::try_pin() {
   std::uint64_t word = word_.load(std::memory_order_acquire);
   for (;;) {
-    if (!is_usable(state_of(word))) return false;
+    if (!is_usable(state_of(word)) || (word & kRetired) != 0) return false;
     if (word_.compare_exchange_weak(word, word + kOnePin, std::memory_order_acq_rel,
                                     std::memory_order_acquire)) {
       return true;
@@ -57,6 +60,19 @@ Status Region::unpin() {
   } while (!word_.compare_exchange_weak(word, word - kOnePin, std::memory_order_acq_rel,
                                         std::memory_order_acquire));
   return Status::ok();
+}
+
+void Region::retire(const RegionLock& held) {
+  if (!owns(held)) return;
+  word_.fetch_or(kRetired, std::memory_order_seq_cst);
+}
+
+void Region::set_restore_pending(bool pending) {
+  if (pending) {
+    word_.fetch_or(kRestorePending, std::memory_order_seq_cst);
+  } else {
+    word_.fetch_and(~kRestorePending, std::memory_order_seq_cst);
+  }
 }
 
 Status Region::note_stream(CUstream stream, const RegionLock& held) {

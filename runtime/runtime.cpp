@@ -71,8 +71,10 @@ UniqueTouches& scratch() {
 
 }  // namespace
 
-PinGuard::PinGuard(PinGuard&& other) noexcept : pinned_(std::move(other.pinned_)) {
+PinGuard::PinGuard(PinGuard&& other) noexcept
+    : pinned_(std::move(other.pinned_)), launch_(other.launch_) {
   other.pinned_.clear();
+  other.launch_ = nullptr;
 }
 
 PinGuard& PinGuard::operator=(PinGuard&& other) noexcept {
@@ -80,11 +82,17 @@ PinGuard& PinGuard::operator=(PinGuard&& other) noexcept {
     release();
     pinned_ = std::move(other.pinned_);
     other.pinned_.clear();
+    launch_ = other.launch_;
+    other.launch_ = nullptr;
   }
   return *this;
 }
 
 void PinGuard::release() noexcept {
+  if (launch_ != nullptr) {
+    launch_->end_launch();
+    launch_ = nullptr;
+  }
   for (std::size_t i = 0; i < pinned_.size(); ++i) (void)pinned_[i]->unpin();
   pinned_.clear();
 }
@@ -148,6 +156,9 @@ Status Runtime::start(CUcontext context, CUdevice device) {
   if (!trace_->error().empty()) {
     log::warn(kRuntime, "swap trace disabled: {}", trace_->error());
   }
+  // A trace of every operation (level full) records each launch in order as
+  // it is issued, which the fast path's deferred reports would not.
+  fast_launches_ = !trace_->wants(TraceKind::op);
   log::info(kRuntime, "device budget {} bytes of {}, host budget {} bytes, min_swappable {}",
             device_budget_, device_total_, host_budget, config_.min_swappable);
   return Status::ok();
@@ -328,6 +339,11 @@ Status Runtime::mem_free(CUdeviceptr pointer) {
     if (region->state_snapshot() == RegionState::kEvicting) (void)cancel_ahead_locked(*entry);
     {
       RegionLock held = region->lock();
+      // From here no launch can start using it; one already being issued
+      // (an application bug: using a buffer while freeing it) is waited for,
+      // so that its work is among the users waited for below.
+      region->retire(held);
+      wait_for_launches();
       if (region->pin_count() != 0) {
         log::warn(kRuntime, "cuMemFree({:#x}) while an operation using it is being issued",
                   pointer);
@@ -424,6 +440,7 @@ Runtime::Room Runtime::make_room_locked(std::uint64_t bytes) {
       reap_ahead_locked(used + bytes - device_budget_);
       continue;
     }
+    drain_launch_logs_locked();
     bool saw_pinned = false;
     const policy::VictimChoice choice = policy_->choose_victims(
         used + bytes - device_budget_,
@@ -485,6 +502,7 @@ Status Runtime::evict(CUdeviceptr base) {
   if (entry == nullptr || region->base() != base) return Status(StatusCode::kInvalidValue);
   if (region->state_snapshot() != RegionState::kResident) return Status::ok();
   if (region->pin_count() != 0 || entry->config_pinned) return Status(StatusCode::kBusy);
+  drain_launch_logs_locked();
   return evict_locked(*entry, policy_->contents_dead(region->id()), TraceReason::early);
 }
 
@@ -537,6 +555,7 @@ void Runtime::evict_ahead_locked() {
   const std::uint64_t used = used_device_bytes_locked();
   const std::uint64_t free = device_budget_ > used ? device_budget_ - used : 0;
   if (free + ahead_bytes_ >= evict_ahead_bytes_) return;
+  drain_launch_logs_locked();
   bool saw_pinned = false;
   const policy::VictimChoice choice = policy_->choose_victims(
       evict_ahead_bytes_ - free - ahead_bytes_,
@@ -619,11 +638,16 @@ Status Runtime::discard_locked(Entry& entry, TraceReason reason) {
   if (region.state(held) != RegionState::kResident) return Status::ok();
   if (region.pin_count() != 0) return Status(StatusCode::kBusy);
   const Clock::time_point started = Clock::now();
-  // Nothing to copy, but the pages may only go once the work using them has
-  // finished: cuMemUnmap does not wait for it.
-  if (Status status = wait_for_users_locked(entry, held, nullptr); !status) return status;
-  forget_ready_locked(entry);
+  // Out of kResident first, so that no launch starts using it; then the
+  // launches that saw it resident, then the work they and others enqueued:
+  // the pages may only go once that has finished (cuMemUnmap does not wait).
   if (Status status = region.transition(RegionState::kDiscarded, held); !status) return status;
+  wait_for_launches();
+  if (Status status = wait_for_users_locked(entry, held, nullptr); !status) {
+    (void)region.transition(RegionState::kResident, held);  // nothing was lost
+    return status;
+  }
+  forget_ready_locked(entry);
   release_pages_locked(region, held);
   region.mutable_streams(held)->clear();
   policy_->on_evicted(region.id());
@@ -661,6 +685,9 @@ Status Runtime::begin_evict_locked(Entry& entry, EvictionInFlight* flight) {
     (void)host_pool_->free(host);
     return status;
   }
+  // Launches that saw the region resident are enqueued before its users are
+  // waited for.
+  wait_for_launches();
   // GPU-side ordering: the copy starts once every stream that used the
   // region has reached the point where this event is recorded.
   const std::uint64_t issued_ns = trace_now();
@@ -884,6 +911,9 @@ Status Runtime::make_resident_locked(Entry& entry, AccessMode mode, Room* room) 
                driver_error_name(driver_, status.driver_result()));
     return status;
   }
+  // Before it is resident again: a launch on the fast path must not use it
+  // until its users have been made to wait for the copy.
+  region.set_restore_pending(true);
   (void)region.transition(RegionState::kResident, held);
   (void)region.set_host_backing(nullptr, held);
   // Later evictions and frees wait for the copy in through `ready`, as the
@@ -900,6 +930,7 @@ Status Runtime::make_resident_locked(Entry& entry, AccessMode mode, Room* room) 
 
 void Runtime::forget_ready_locked(Entry& entry) {
   if (entry.ready == nullptr) return;
+  entry.region->set_restore_pending(false);
   // Callers have waited for the region's users, the restore stream among them.
   recycle_event_locked(entry.ready);
   entry.ready = nullptr;
@@ -1024,6 +1055,9 @@ Status Runtime::try_prepare_locked(std::size_t count, const Get& get, bool disti
   }
   policy_->on_operation({operation.signature, reinterpret_cast<policy::StreamId>(stream),
                          operation.kind, unique.accesses});
+  for (const Touch& touch : unique.items) {
+    if (touch.mode != AccessMode::read) touch.region->note_write_reported();
+  }
   if (trace_ != nullptr && trace_->enabled()) {
     // `full` traces record every operation's regions, so a run can be
     // replayed under another policy.
@@ -1046,6 +1080,8 @@ Status Runtime::prepare_impl(std::size_t count, const Get& get, bool distinct, C
   std::unique_lock lock(mu_);
   std::optional<Clock::time_point> deadline;  // read the clock only when waiting
   for (;;) {
+    // The launches logged so far come before this operation.
+    drain_launch_logs_locked();
     Room room = Room::kOk;
     const Status status = try_prepare_locked(count, get, distinct, stream, operation, guard, &room);
     if (status) return status;
@@ -1071,8 +1107,53 @@ Status Runtime::prepare(std::span<const Touch> touched, CUstream stream,
       touched.size(), [&](std::size_t i) { return touched[i]; }, false, stream, operation, guard);
 }
 
+bool Runtime::try_prepare_launch(const TouchedRegions& touched, CUstream stream,
+                                 const OperationInfo& operation, PinGuard* guard) {
+  if (!fast_launches_ || touched.empty()) return false;
+  ThreadSlots::Slot* slot = slots_->mine();
+  // A hook called from inside a launch (no driver does this) takes the slow
+  // path rather than nest epochs.
+  if (slot == nullptr || slot->in_launch()) return false;
+  OperationLog& log = slot->log();
+  if (!log.has_room(touched.size())) return false;  // the slow path drains the logs
+  slot->begin_launch();
+  for (std::size_t i = 0; i < touched.size(); ++i) {
+    if (!touched[i]->launchable(stream)) {
+      slot->end_launch();
+      return false;
+    }
+  }
+  log.append(operation.signature, reinterpret_cast<std::uint64_t>(stream), touched.size(),
+             [&](std::size_t i) { return touched[i]->id(); });
+  slot->count_fast_launch();
+  guard->launch_ = slot;
+  return true;
+}
+
+void Runtime::drain_launch_logs_locked() {
+  const bool count_ops = trace_ != nullptr && trace_->enabled();
+  slots_->for_each([&](ThreadSlots::Slot& slot) {
+    if (slot.log().empty()) return;
+    slot.log().drain([&](const LoggedOperation& logged) {
+      drained_accesses_.clear();
+      for (std::uint64_t id : logged.regions) drained_accesses_.push_back({id, AccessMode::write});
+      policy_->on_operation(
+          {logged.signature, logged.stream, policy::OperationKind::kernel, drained_accesses_});
+      // Counted in the trace's totals (fast launches happen only when op
+      // records themselves are not written).
+      if (count_ops) {
+        trace_->emit_op(operation_name(policy::OperationKind::kernel), logged.stream,
+                        logged.regions);
+      }
+    });
+  });
+}
+
 Status Runtime::prepare(const TouchedRegions& touched, CUstream stream,
                         const OperationInfo& operation, PinGuard* guard) {
+  if (guard == nullptr) return Status(StatusCode::kInvalidValue);
+  guard->release();
+  if (try_prepare_launch(touched, stream, operation, guard)) return Status::ok();
   return prepare_impl(
       touched.size(),
       [&](std::size_t i) {
@@ -1137,12 +1218,16 @@ Status Runtime::address_range(CUdeviceptr pointer, CUdeviceptr* base, std::uint6
 
 SwapStats Runtime::stats() const {
   std::lock_guard lock(mu_);
-  return stats_;
+  SwapStats stats = stats_;
+  slots_->for_each(
+      [&](const ThreadSlots::Slot& slot) { stats.fast_launches += slot.fast_launches(); });
+  return stats;
 }
 
 void Runtime::finish() noexcept {
   std::unique_lock lock(mu_, std::try_to_lock);
   if (lock.owns_lock()) {
+    drain_launch_logs_locked();  // the trace's totals count them
     const SwapStats& s = stats_;
     log::info(kRuntime,
               "swapped: {} evictions ({} bytes to host), {} restores ({} bytes to device), {} "
@@ -1151,6 +1236,9 @@ void Runtime::finish() noexcept {
               s.evictions, s.bytes_to_host, s.restores, s.bytes_to_device, s.discards,
               s.fresh_pages, s.reused_mappings, static_cast<double>(s.stall_ns) / 1e6,
               s.out_of_memory);
+    std::uint64_t fast = 0;
+    slots_->for_each([&](const ThreadSlots::Slot& slot) { fast += slot.fast_launches(); });
+    log::info(kRuntime, "{} kernel launches took the fast path (no lock, no pins)", fast);
     if (evict_ahead_bytes_ != 0) {
       log::info(kRuntime, "evicting ahead: {} of the evictions ahead ({} taken back)",
                 s.evictions_ahead, s.ahead_cancelled);

@@ -759,5 +759,143 @@ TEST_F(SwapEngine, ThreadsPrepareLaunchAndFreeAtOnce) {
   EXPECT_GT(stats.evictions + stats.discards, 10u);
 }
 
+// The fast path: once a region is resident, known to the policy as written
+// and in use on the stream, a launch takes no lock and pins nothing.
+TEST_F(SwapEngine, LaunchesOnResidentRegionsTakeTheFastPath) {
+  start(tight_config());
+  Buffer a = allocate(4 * kMiB);
+  Buffer b = allocate(4 * kMiB);
+  ASSERT_TRUE(fill(a, 1, stream_).is_ok());  // first uses: the slow path
+  ASSERT_TRUE(fill(b, 2, stream_).is_ok());
+  shadow_fill(a, 1);
+  shadow_fill(b, 2);
+  const std::uint64_t before = runtime_->stats().fast_launches;
+  for (std::uint32_t k = 1; k <= 10; ++k) {
+    ASSERT_TRUE(mix(a, b, stream_).is_ok());
+    for (std::uint32_t i = 0; i < a.words(); ++i) a.shadow[i] ^= b.shadow[i];
+    ASSERT_TRUE(add(b, k, stream_).is_ok());
+    shadow_add(b, k);
+  }
+  EXPECT_EQ(runtime_->stats().fast_launches, before + 20);
+
+  TouchedRegions touched;
+  touched.add(runtime_->region_at(a.dptr));
+  {
+    PinGuard guard;
+    ASSERT_TRUE(runtime_->prepare(touched, stream_, {}, &guard).is_ok());
+    EXPECT_TRUE(guard.in_launch_epoch());
+    EXPECT_EQ(guard.size(), 0u);
+    EXPECT_EQ(touched[0]->pin_count(), 0u);
+  }
+  // Another stream must join the region's stream set first: the slow path.
+  CUstream other = nullptr;
+  ASSERT_EQ(driver_.cuStreamCreate(&other, CU_STREAM_NON_BLOCKING), CUDA_SUCCESS);
+  {
+    PinGuard guard;
+    ASSERT_TRUE(runtime_->prepare(touched, other, {}, &guard).is_ok());
+    EXPECT_FALSE(guard.in_launch_epoch());
+    EXPECT_EQ(guard.size(), 1u);
+  }
+  expect_contents(a, stream_);
+  expect_contents(b, stream_);
+  EXPECT_EQ(driver_.cuStreamDestroy(other), CUDA_SUCCESS);
+}
+
+// The fast path's reports reach the policy before it chooses victims: the
+// region used most recently (by fast launches only) is not the one evicted.
+TEST_F(SwapEngine, LeastRecentlyUsedCountsFastLaunches) {
+  start(tight_config());
+  std::vector<Buffer> buffers;
+  for (int i = 0; i < 4; ++i) {  // 4 x 4 MiB: the whole budget
+    buffers.push_back(allocate(4 * kMiB));
+    ASSERT_TRUE(fill(buffers.back(), 10 + i, stream_).is_ok());
+    shadow_fill(buffers.back(), 10 + i);
+  }
+  const std::uint64_t fast_before = runtime_->stats().fast_launches;
+  ASSERT_TRUE(add(buffers[0], 5, stream_).is_ok());  // the oldest, now the newest
+  shadow_add(buffers[0], 5);
+  ASSERT_EQ(runtime_->stats().fast_launches, fast_before + 1);
+  ASSERT_EQ(runtime_->stats().evictions, 0u);
+
+  Buffer fifth = allocate(4 * kMiB);
+  ASSERT_TRUE(fill(fifth, 20, stream_).is_ok());
+  shadow_fill(fifth, 20);
+  EXPECT_EQ(runtime_->region_at(buffers[0].dptr)->state_snapshot(), RegionState::kResident);
+  EXPECT_EQ(runtime_->region_at(buffers[1].dptr)->state_snapshot(), RegionState::kEvicted);
+  for (const Buffer& buffer : buffers) expect_contents(buffer, stream_);
+  expect_contents(fifth, stream_);
+}
+
+// An eviction waits for a launch that another thread is issuing on the
+// fast path (it holds no pin, only its launch epoch).
+TEST_F(SwapEngine, AnEvictionWaitsForALaunchBeingIssued) {
+  using namespace std::chrono_literals;
+  start(tight_config());
+  Buffer buffer = allocate(4 * kMiB);
+  ASSERT_TRUE(fill(buffer, 3, stream_).is_ok());
+  shadow_fill(buffer, 3);
+  Region* region = runtime_->region_at(buffer.dptr);
+
+  std::atomic<bool> in_launch{false};
+  std::atomic<bool> issue{false};
+  std::atomic<bool> fast{false};
+  std::thread launcher([&] {
+    (void)driver_.cuCtxSetCurrent(context_);
+    TouchedRegions touched;
+    touched.add(region);
+    PinGuard guard;
+    fast.store(runtime_->prepare(touched, stream_, {}, &guard).is_ok() && guard.in_launch_epoch());
+    in_launch.store(true);
+    while (!issue.load()) std::this_thread::yield();
+    // The eviction may have begun (the region is leaving kResident) but its
+    // pages must still be mapped while the launch is issued.
+    CUdeviceptr data = buffer.dptr;
+    std::uint32_t n = buffer.words();
+    std::uint32_t k = 9;
+    void* params[] = {&data, &n, &k};
+    if (!holds_device_pages(region->state_snapshot()) ||
+        launch_(add_, 1, 1, 1, 1, 1, 1, 0, stream_, params, nullptr) != CUDA_SUCCESS) {
+      fast.store(false);
+    }
+  });
+  while (!in_launch.load()) std::this_thread::yield();
+  ASSERT_TRUE(fast.load());
+  std::atomic<bool> evicted{false};
+  std::thread evictor([&] {
+    (void)driver_.cuCtxSetCurrent(context_);
+    evicted.store(runtime_->evict(buffer.dptr).is_ok());
+  });
+  std::this_thread::sleep_for(50ms);
+  EXPECT_FALSE(evicted.load());
+  issue.store(true);
+  launcher.join();
+  evictor.join();
+  EXPECT_TRUE(fast.load());
+  EXPECT_TRUE(evicted.load());
+  EXPECT_EQ(region->state_snapshot(), RegionState::kEvicted);
+  shadow_add(buffer, 9);
+  expect_contents(buffer, stream_);  // the launch's work was copied out with it
+}
+
+// A launch that names a region freed meanwhile is refused, fast path or not.
+TEST_F(SwapEngine, ALaunchOnAFreedRegionIsRefused) {
+  start(tight_config());
+  Buffer buffer = allocate(4 * kMiB);
+  ASSERT_TRUE(fill(buffer, 3, stream_).is_ok());
+  Region* region = runtime_->region_at(buffer.dptr);
+  TouchedRegions touched;
+  touched.add(region);
+  {
+    PinGuard guard;
+    ASSERT_TRUE(runtime_->prepare(touched, stream_, {}, &guard).is_ok());
+    ASSERT_TRUE(guard.in_launch_epoch());
+  }
+  ASSERT_TRUE(runtime_->mem_free(buffer.dptr).is_ok());
+  PinGuard guard;
+  EXPECT_EQ(runtime_->prepare(touched, stream_, {}, &guard).code(), StatusCode::kInvalidValue);
+  EXPECT_FALSE(guard.in_launch_epoch());
+  EXPECT_EQ(guard.size(), 0u);
+}
+
 }  // namespace
 }  // namespace gpuswap::runtime

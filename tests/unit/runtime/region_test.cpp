@@ -232,5 +232,61 @@ TEST(Region, RemembersTheLastNotedStreamUntilTheSetMayChange) {
   EXPECT_FALSE(region.noted_recently(s2));
 }
 
+TEST(Region, LaunchableOnlyWhenResidentReportedNotedAndNothingPending) {
+  Region region(1, kBase, kGranuleBytes, RegionState::kResident);
+  auto stream = reinterpret_cast<CUstream>(0x10);
+  auto other = reinterpret_cast<CUstream>(0x20);
+  RegionLock held = region.lock();
+  ASSERT_TRUE(region.note_stream(stream, held).is_ok());
+  EXPECT_FALSE(region.launchable(stream));  // the policy has not heard of a write yet
+  region.note_write_reported();
+  EXPECT_TRUE(region.launchable(stream));
+  EXPECT_FALSE(region.launchable(other));  // a new stream must join the set first
+
+  region.set_restore_pending(true);
+  EXPECT_FALSE(region.launchable(stream));
+  region.set_restore_pending(false);
+  EXPECT_TRUE(region.launchable(stream));
+
+  // Flags survive state changes; leaving kResident makes it unlaunchable.
+  ASSERT_TRUE(region.transition(RegionState::kEvicting, held).is_ok());
+  EXPECT_FALSE(region.launchable(stream));
+  ASSERT_TRUE(region.transition(RegionState::kResident, held).is_ok());
+  ASSERT_TRUE(region.note_stream(stream, held).is_ok());
+  EXPECT_TRUE(region.launchable(stream));
+  EXPECT_EQ(region.state_snapshot(), RegionState::kResident);
+}
+
+TEST(Region, ARetiredRegionCanNeitherBePinnedNorLaunched) {
+  Region region(1, kBase, kGranuleBytes, RegionState::kResident);
+  auto stream = reinterpret_cast<CUstream>(0x10);
+  RegionLock held = region.lock();
+  ASSERT_TRUE(region.note_stream(stream, held).is_ok());
+  region.note_write_reported();
+  ASSERT_TRUE(region.try_pin());
+  ASSERT_TRUE(region.unpin().is_ok());
+  region.retire(held);
+  EXPECT_FALSE(region.try_pin());
+  EXPECT_FALSE(region.launchable(stream));
+  EXPECT_EQ(region.state_snapshot(), RegionState::kResident);  // its pages are still there
+}
+
+TEST(Region, PinsAndFlagsDoNotDisturbEachOther) {
+  Region region(1, kBase, kGranuleBytes, RegionState::kResident);
+  auto stream = reinterpret_cast<CUstream>(0x10);
+  RegionLock held = region.lock();
+  ASSERT_TRUE(region.note_stream(stream, held).is_ok());
+  ASSERT_TRUE(region.try_pin());
+  region.note_write_reported();
+  region.set_restore_pending(true);
+  region.set_restore_pending(false);
+  EXPECT_EQ(region.pin_count(), 1u);
+  EXPECT_TRUE(region.launchable(stream));  // pins do not matter to a launch
+  EXPECT_EQ(region.transition(RegionState::kEvicting, held).code(), StatusCode::kBusy);
+  ASSERT_TRUE(region.unpin().is_ok());
+  EXPECT_EQ(region.pin_count(), 0u);
+  EXPECT_TRUE(region.launchable(stream));
+}
+
 }  // namespace
 }  // namespace gpuswap::runtime

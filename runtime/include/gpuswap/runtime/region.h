@@ -7,12 +7,15 @@
 // (kInvalidValue) a lock of another mutex or one not owned. id, base and
 // sizes never change.
 //
-// The state and the pin count share one atomic word, so that pinning a
-// resident region needs no lock: try_pin() succeeds only while the region is
-// resident, and leaving kResident succeeds only while no pin is held. The two
-// can never both succeed, which is what keeps a region mapped under every
-// enqueue (the hot path of every launch pins this way). When several regions
-// are locked at once, lock them in ascending id order.
+// The state, three flags and the pin count share one atomic word, so that
+// pinning a resident region needs no lock: try_pin() succeeds only while the
+// region is resident, and leaving kResident succeeds only while no pin is
+// held. The two can never both succeed, which is what keeps a region mapped
+// under every enqueue that pins. Kernel launches on the fast path do not
+// pin: they check launchable() inside a launch epoch, and whoever takes a
+// region out of kResident (or retires it) waits for the launches in flight
+// (thread_slots.h). When several regions are locked at once, lock them in
+// ascending id order.
 #pragma once
 
 #include <cuda.h>
@@ -64,6 +67,28 @@ class Region {
   bool try_pin();
   // Undoes one pin(); kInvalidValue when the region is not pinned.
   Status unpin();
+  // Whether a launch on `stream` may use the region without pinning it or
+  // taking a lock (the caller is inside a launch epoch): resident, not
+  // freed, its writes already reported to the policy (so that it is never
+  // judged dead on a report still in a log), no restore whose completion
+  // users must wait for, and `stream` already in its stream set.
+  bool launchable(CUstream stream) const {
+    return (word_.load(std::memory_order_seq_cst) & kLaunchMask) == kLaunchable &&
+           noted_recently(stream);
+  }
+  // The region has been freed: no pin or launch may use it from now on.
+  void retire(const RegionLock& held);
+  // The policy has been told of a write to the region (under the runtime
+  // mutex). Until then a launch goes the slow way, which tells it.
+  void note_write_reported() {
+    if ((word_.load(std::memory_order_relaxed) & kWriteReported) == 0) {
+      word_.fetch_or(kWriteReported, std::memory_order_relaxed);
+    }
+  }
+  // Users must wait (GPU-side) for the region's restore: set (under the
+  // runtime mutex) before the region becomes resident again, cleared once
+  // the copy is known complete.
+  void set_restore_pending(bool pending);
   std::uint32_t pin_count() const {
     return static_cast<std::uint32_t>(word_.load(std::memory_order_acquire) >> kPinShift);
   }
@@ -91,9 +116,16 @@ class Region {
  private:
   bool owns(const RegionLock& held) const { return held.owns_lock() && held.mutex() == &mu_; }
 
-  // word_: the state in the low byte, the pin count above it.
-  static constexpr unsigned kPinShift = 8;
+  // word_: the state in the low byte, flags in the next, the pin count above.
+  static constexpr unsigned kPinShift = 16;
   static constexpr std::uint64_t kStateMask = 0xff;
+  static constexpr std::uint64_t kRetired = std::uint64_t{1} << 8;
+  static constexpr std::uint64_t kWriteReported = std::uint64_t{1} << 9;
+  static constexpr std::uint64_t kRestorePending = std::uint64_t{1} << 10;
+  static constexpr std::uint64_t kLaunchMask =
+      kStateMask | kRetired | kWriteReported | kRestorePending;
+  static constexpr std::uint64_t kLaunchable =
+      static_cast<std::uint64_t>(RegionState::kResident) | kWriteReported;
   static constexpr std::uint64_t kOnePin = std::uint64_t{1} << kPinShift;
   static RegionState state_of(std::uint64_t word) {
     return static_cast<RegionState>(word & kStateMask);

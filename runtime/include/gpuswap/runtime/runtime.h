@@ -41,6 +41,7 @@
 #include "gpuswap/runtime/region.h"
 #include "gpuswap/runtime/status.h"
 #include "gpuswap/runtime/swap_stats.h"
+#include "gpuswap/runtime/thread_slots.h"
 #include "gpuswap/runtime/touched_regions.h"
 #include "gpuswap/runtime/trace_writer.h"
 
@@ -59,7 +60,9 @@ struct OperationInfo {
 };
 
 // Keeps the regions of one operation pinned (resident, not evictable) until
-// it is destroyed or released: hold it across the real call.
+// it is destroyed or released: hold it across the real call. For a launch
+// on the fast path it holds the thread's launch epoch instead, which keeps
+// every region it checked resident the same way (thread_slots.h).
 class PinGuard {
  public:
   PinGuard() = default;
@@ -70,11 +73,15 @@ class PinGuard {
   PinGuard& operator=(const PinGuard&) = delete;
 
   void release() noexcept;
+  // Regions pinned one by one (none for a launch on the fast path).
   std::size_t size() const { return pinned_.size(); }
+  // Whether the guard holds a launch epoch (the fast path was taken).
+  bool in_launch_epoch() const { return launch_ != nullptr; }
 
  private:
   friend class Runtime;
   TouchedRegions pinned_;
+  ThreadSlots::Slot* launch_ = nullptr;
 };
 
 class Runtime {
@@ -122,7 +129,12 @@ class Runtime {
   Status prepare(std::span<const Touch> touched, CUstream stream, const OperationInfo& operation,
                  PinGuard* guard);
   // The same with every region in `write` mode (kernel launches: any
-  // parameter may be read and written).
+  // parameter may be read and written). When every region is resident and
+  // already known to the policy as written, nothing is pending on it and
+  // the stream is the one it was last used on, this takes no lock and pins
+  // nothing: the guard holds the thread's launch epoch, and the policy hears
+  // of the launch later, before its next decision (the fast path,
+  // docs/runtime.md).
   Status prepare(const TouchedRegions& touched, CUstream stream, const OperationInfo& operation,
                  PinGuard* guard);
 
@@ -202,6 +214,17 @@ class Runtime {
 
   // `distinct`: the touches name no region twice (TouchedRegions), so the
   // quadratic merge of modes is skipped.
+  // The fast path of prepare(TouchedRegions); false when it does not apply
+  // (nothing is held then).
+  bool try_prepare_launch(const TouchedRegions& touched, CUstream stream,
+                          const OperationInfo& operation, PinGuard* guard);
+  // Reports the launches logged by the fast path to the policy (and the
+  // trace's totals). Call before any policy decision.
+  void drain_launch_logs_locked();
+  // A region is leaving kResident or being freed: returns once no launch
+  // that may have seen it resident is still being issued.
+  void wait_for_launches() const { slots_->wait_for_launches(); }
+
   template <typename Get>
   Status prepare_impl(std::size_t count, const Get& get, bool distinct, CUstream stream,
                       const OperationInfo& operation, PinGuard* guard);
@@ -298,6 +321,10 @@ class Runtime {
   // first need, under mu_.
   CUstream successor_stream_ = nullptr;
   std::unique_ptr<TraceWriter> trace_;
+  // Launch epochs and logs of the hooking threads (the fast path).
+  std::shared_ptr<ThreadSlots> slots_ = ThreadSlots::create();
+  // False while every operation must reach the trace as it happens.
+  bool fast_launches_ = true;
 
   mutable std::mutex mu_;
   // Everything below is guarded by mu_.
@@ -318,7 +345,8 @@ class Runtime {
   // pending_host_frees_.size(), readable without mu_.
   std::atomic<std::size_t> pending_count_{0};
   std::vector<CUevent> spare_events_;
-  std::vector<EvictionInFlight> flights_;  // scratch for evict_victims_locked
+  std::vector<policy::Access> drained_accesses_;  // scratch for drain_launch_logs_locked
+  std::vector<EvictionInFlight> flights_;         // scratch for evict_victims_locked
   struct AheadEviction {
     EvictionInFlight flight;
     bool cancelled = false;  // the region stayed resident; only the host copy waits

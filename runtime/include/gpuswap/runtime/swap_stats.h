@@ -20,6 +20,9 @@ struct SwapStats {
   std::uint64_t bytes_to_device = 0;
   std::uint64_t stall_ns = 0;       // host time spent waiting for evictions to finish
   std::uint64_t out_of_memory = 0;  // operations and allocations refused
+  // Kernel launches issued without the runtime lock or pins (every region
+  // resident): the fast path.
+  std::uint64_t fast_launches = 0;
 };
 
 }  // namespace gpuswap::runtime

@@ -1,0 +1,101 @@
+// One slot per thread that launches kernels: which threads are issuing a
+// launch right now (the launch epoch), and each one's log of launches not
+// yet reported to the policy (operation_log.h).
+//
+// Why: a launch must not be issued while a region it uses is not resident,
+// so an eviction has to exclude the launches in flight. Pinning each region
+// (an atomic read-modify-write on its word, and another to unpin) costs 16
+// of them for a launch of 8 buffers. With an epoch a launch pays one: it
+// marks its slot busy (a sequentially consistent store), checks that every
+// region it uses is resident, issues the call and marks the slot idle (a
+// plain store). Whoever takes a region out of the resident state does so
+// first, then waits (wait_for_launches) until every slot that was busy at
+// that moment has moved on; a launch that began after the state change sees
+// it and goes the slow way. The two orders are the classic store-then-load
+// handshake, which is why both sides use sequentially consistent accesses.
+//
+// Slots belong to the table (a Runtime owns one), not to threads: a thread
+// claims a free slot on its first launch and gives it back when it exits,
+// and a later thread reuses it, log included. A thread that finds every slot
+// taken uses the pinning path.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+
+#include "gpuswap/runtime/operation_log.h"
+
+namespace gpuswap::runtime {
+
+class ThreadSlots : public std::enable_shared_from_this<ThreadSlots> {
+ public:
+  static constexpr std::size_t kSlots = 256;
+
+  class Slot {
+   public:
+    // The calling thread (the owner) begins a launch: every state change
+    // made before this call is seen by its loads after it, and every one
+    // made after waits for end_launch().
+    void begin_launch() noexcept {
+      epoch_.store(epoch_.load(std::memory_order_relaxed) + 1, std::memory_order_seq_cst);
+    }
+    void end_launch() noexcept {
+      epoch_.store(epoch_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+    }
+    bool in_launch() const noexcept { return (epoch_.load(std::memory_order_seq_cst) & 1) != 0; }
+    OperationLog& log() noexcept { return log_; }
+    // Owner only, once a launch is known to take the fast path.
+    void count_fast_launch() noexcept {
+      fast_launches_.store(fast_launches_.load(std::memory_order_relaxed) + 1,
+                           std::memory_order_relaxed);
+    }
+    // Launches this slot has issued by the fast path (all its owners).
+    std::uint64_t fast_launches() const noexcept {
+      return fast_launches_.load(std::memory_order_relaxed);
+    }
+
+   private:
+    friend class ThreadSlots;
+    // Odd while a launch is being issued.
+    alignas(64) std::atomic<std::uint64_t> epoch_{0};
+    std::atomic<std::uint64_t> fast_launches_{0};
+    std::atomic<bool> owned_{false};
+    OperationLog log_;
+  };
+
+  // Tables are shared: a thread that exits after its Runtime gives its slot
+  // back to a table that still exists.
+  static std::shared_ptr<ThreadSlots> create();
+  ThreadSlots(const ThreadSlots&) = delete;
+  ThreadSlots& operator=(const ThreadSlots&) = delete;
+
+  // The calling thread's slot, claimed on first call; null when all are
+  // taken. After the first call it is two thread-local loads and a compare.
+  Slot* mine() noexcept;
+  // Returns once every slot that was in a launch when it was called has
+  // ended that launch. The caller's own slot is skipped: a thread never
+  // waits for itself (a hook called from inside a launch).
+  void wait_for_launches() const noexcept;
+  // Visits every slot that has ever been claimed (draining logs, stats).
+  template <typename Visit>
+  void for_each(const Visit& visit) const {
+    const std::size_t count = claimed_.load(std::memory_order_acquire);
+    for (std::size_t i = 0; i < count; ++i) visit(*slots_[i]);
+  }
+  std::uint64_t id() const { return id_; }
+
+ private:
+  ThreadSlots();
+  Slot* claim() noexcept;
+
+  const std::uint64_t id_;  // unique per table, so a thread never mistakes a new one for an old
+  std::mutex claim_mu_;     // guards growth of slots_
+  std::array<std::unique_ptr<Slot>, kSlots> slots_;
+  std::atomic<std::size_t> claimed_{0};  // slots_[0, claimed_) exist
+};
+
+}  // namespace gpuswap::runtime

@@ -1,0 +1,152 @@
+#include "gpuswap/runtime/thread_slots.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <set>
+#include <thread>
+#include <vector>
+
+namespace gpuswap::runtime {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(ThreadSlots, AThreadKeepsItsSlotAndThreadsGetTheirOwn) {
+  auto table = ThreadSlots::create();
+  ThreadSlots::Slot* mine = table->mine();
+  ASSERT_NE(mine, nullptr);
+  EXPECT_EQ(table->mine(), mine);
+  ThreadSlots::Slot* other = nullptr;
+  std::thread([&] { other = table->mine(); }).join();
+  ASSERT_NE(other, nullptr);
+  EXPECT_NE(other, mine);
+}
+
+TEST(ThreadSlots, AnExitedThreadsSlotIsReused) {
+  auto table = ThreadSlots::create();
+  ThreadSlots::Slot* first = nullptr;
+  std::thread([&] { first = table->mine(); }).join();
+  ThreadSlots::Slot* second = nullptr;
+  std::thread([&] { second = table->mine(); }).join();
+  EXPECT_EQ(first, second);
+  int claimed = 0;
+  table->for_each([&](const ThreadSlots::Slot&) { ++claimed; });
+  EXPECT_EQ(claimed, 1);
+}
+
+TEST(ThreadSlots, ATableMayGoBeforeTheThreadsThatUsedIt) {
+  auto table = ThreadSlots::create();
+  std::atomic<bool> release{false};
+  std::atomic<bool> claimed{false};
+  std::thread user([&] {
+    claimed.store(table->mine() != nullptr);
+    while (!release.load()) std::this_thread::yield();
+  });
+  while (!claimed.load()) std::this_thread::yield();
+  std::weak_ptr<ThreadSlots> watch = table;
+  table.reset();
+  EXPECT_FALSE(watch.expired());  // the thread's slot keeps it
+  release.store(true);
+  user.join();
+  EXPECT_TRUE(watch.expired());
+}
+
+TEST(ThreadSlots, AThreadMovesToANewTable) {
+  auto old_table = ThreadSlots::create();
+  ThreadSlots::Slot* old_slot = old_table->mine();
+  auto new_table = ThreadSlots::create();
+  ThreadSlots::Slot* new_slot = new_table->mine();
+  ASSERT_NE(new_slot, nullptr);
+  EXPECT_NE(new_slot, old_slot);
+  // The old slot was given back: another thread gets it.
+  ThreadSlots::Slot* reused = nullptr;
+  std::thread([&] { reused = old_table->mine(); }).join();
+  EXPECT_EQ(reused, old_slot);
+}
+
+TEST(ThreadSlots, EveryThreadGetsASlotUntilTheyRunOut) {
+  auto table = ThreadSlots::create();
+  std::atomic<int> waiting{0};
+  std::atomic<bool> release{false};
+  std::vector<ThreadSlots::Slot*> got(ThreadSlots::kSlots + 1, nullptr);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < ThreadSlots::kSlots; ++i) {
+    threads.emplace_back([&, i] {
+      got[i] = table->mine();
+      ++waiting;
+      while (!release.load()) std::this_thread::sleep_for(1ms);
+    });
+  }
+  while (waiting.load() < static_cast<int>(ThreadSlots::kSlots)) std::this_thread::sleep_for(1ms);
+  std::thread([&] { got[ThreadSlots::kSlots] = table->mine(); }).join();
+  release.store(true);
+  for (std::thread& t : threads) t.join();
+  std::set<ThreadSlots::Slot*> distinct(got.begin(), got.begin() + ThreadSlots::kSlots);
+  EXPECT_EQ(distinct.size(), ThreadSlots::kSlots);
+  EXPECT_EQ(distinct.count(nullptr), 0u);
+  EXPECT_EQ(got[ThreadSlots::kSlots], nullptr);  // the pinning path then
+  // Once they have exited, a new thread gets one again.
+  ThreadSlots::Slot* later = nullptr;
+  std::thread([&] { later = table->mine(); }).join();
+  EXPECT_NE(later, nullptr);
+}
+
+TEST(ThreadSlots, WaitingReturnsAtOnceWhenNoLaunchIsBeingIssued) {
+  auto table = ThreadSlots::create();
+  ThreadSlots::Slot* slot = nullptr;
+  std::thread([&] {
+    slot = table->mine();
+    slot->begin_launch();
+    slot->end_launch();
+  }).join();
+  EXPECT_FALSE(slot->in_launch());
+  table->wait_for_launches();  // would hang otherwise
+}
+
+TEST(ThreadSlots, WaitingWaitsForALaunchBeingIssued) {
+  auto table = ThreadSlots::create();
+  std::atomic<bool> in_launch{false};
+  std::atomic<bool> end{false};
+  std::thread launcher([&] {
+    ThreadSlots::Slot* slot = table->mine();
+    slot->begin_launch();
+    in_launch.store(true);
+    while (!end.load()) std::this_thread::yield();
+    slot->end_launch();
+  });
+  while (!in_launch.load()) std::this_thread::yield();
+  std::atomic<bool> waited{false};
+  std::thread waiter([&] {
+    table->wait_for_launches();
+    waited.store(true);
+  });
+  std::this_thread::sleep_for(50ms);
+  EXPECT_FALSE(waited.load());
+  end.store(true);
+  launcher.join();
+  waiter.join();
+  EXPECT_TRUE(waited.load());
+}
+
+TEST(ThreadSlots, AThreadNeverWaitsForItself) {
+  auto table = ThreadSlots::create();
+  ThreadSlots::Slot* slot = table->mine();
+  slot->begin_launch();
+  EXPECT_TRUE(slot->in_launch());
+  table->wait_for_launches();  // a hook called from inside a launch
+  slot->end_launch();
+  EXPECT_FALSE(slot->in_launch());
+}
+
+TEST(ThreadSlots, CountsFastLaunchesPerSlot) {
+  auto table = ThreadSlots::create();
+  ThreadSlots::Slot* slot = table->mine();
+  slot->count_fast_launch();
+  slot->count_fast_launch();
+  EXPECT_EQ(slot->fast_launches(), 2u);
+}
+
+}  // namespace
+}  // namespace gpuswap::runtime
