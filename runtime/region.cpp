@@ -89,7 +89,7 @@ const StreamSet* Region::streams(const RegionLock& held) const {
 StreamSet* Region::mutable_streams(const RegionLock& held) {
   if (!owns(held)) return nullptr;
   // The caller may clear the set: forget the remembered stream first.
-  recent_stream_.store(nullptr, std::memory_order_release);
+  recent_stream_.store(no_stream(), std::memory_order_release);
   return &streams_;
 }
 

@@ -280,6 +280,48 @@ TEST_F(SwapEngine, EvictionWaitsForTheKernelThatUsesTheRegion) {
   EXPECT_EQ(runtime_->stats().restores, 1u);
 }
 
+// The same on the legacy default stream (a null CUstream), which a region
+// must remember like any other. Here the region's only stream is destroyed
+// first, so that the region remembers no stream at all: "none" must not read
+// as the null stream.
+TEST_F(SwapEngine, EvictionWaitsForTheDefaultStreamsKernel) {
+  start(tight_config());
+  Buffer buffer = allocate(4 * kMiB);
+  CUstream doomed = nullptr;
+  ASSERT_EQ(driver_.cuStreamCreate(&doomed, CU_STREAM_NON_BLOCKING), CUDA_SUCCESS);
+  ASSERT_TRUE(fill(buffer, 11, doomed).is_ok());
+  shadow_fill(buffer, 11);
+  ASSERT_EQ(driver_.cuStreamSynchronize(doomed), CUDA_SUCCESS);
+  runtime_->stream_destroying(doomed);
+  ASSERT_EQ(driver_.cuStreamDestroy(doomed), CUDA_SUCCESS);
+
+  std::atomic<bool> open{false};
+  ASSERT_EQ(host_func_(
+                nullptr,
+                [](void* flag) {
+                  while (!static_cast<std::atomic<bool>*>(flag)->load()) {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                  }
+                },
+                &open),
+            CUDA_SUCCESS);
+  ASSERT_TRUE(add(buffer, 5, nullptr).is_ok());
+  shadow_add(buffer, 5);
+
+  std::atomic<bool> evicted{false};
+  std::thread evictor([&] {
+    (void)driver_.cuCtxSetCurrent(context_);
+    EXPECT_TRUE(runtime_->evict(buffer.dptr).is_ok());
+    evicted = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  EXPECT_FALSE(evicted.load());  // the kernel has not run: the pages must still be there
+  open = true;
+  evictor.join();
+  EXPECT_TRUE(evicted.load());
+  expect_contents(buffer, stream_);
+}
+
 // A stream the application destroys while work on a region is still queued
 // on it: the eviction still waits for that work (on the stream that stands in
 // for the dead one), and does not synchronise the whole context to do so

@@ -230,6 +230,10 @@ TEST(Region, RemembersTheLastNotedStreamUntilTheSetMayChange) {
   EXPECT_TRUE(region.streams(held)->contains(s1));
   region.mutable_streams(held)->clear();
   EXPECT_FALSE(region.noted_recently(s2));
+  // Remembering nothing is not remembering the legacy default stream (null).
+  EXPECT_FALSE(region.noted_recently(nullptr));
+  Region fresh(2, kBase, kGranuleBytes, RegionState::kResident);
+  EXPECT_FALSE(fresh.noted_recently(nullptr));
 }
 
 TEST(Region, LaunchableOnlyWhenResidentReportedNotedAndNothingPending) {

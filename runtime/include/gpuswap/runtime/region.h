@@ -138,7 +138,10 @@ class Region {
 
   mutable std::mutex mu_;
   std::atomic<std::uint64_t> word_;
-  std::atomic<CUstream> recent_stream_{nullptr};
+  // No stream remembered. Not null: null is the legacy default stream, which
+  // a region must note like any other before its work is waited for.
+  static CUstream no_stream() { return reinterpret_cast<CUstream>(~std::uintptr_t{0}); }
+  std::atomic<CUstream> recent_stream_{no_stream()};
   StreamSet streams_;
   void* host_ = nullptr;
   std::vector<CUmemGenericAllocationHandle> chunks_;
