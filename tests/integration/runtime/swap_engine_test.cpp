@@ -168,6 +168,19 @@ class SwapEngine : public CudasimDriverFixture {
     return Status::driver(driver_.cuStreamSynchronize(stream));
   }
 
+  // Holds `stream` in a host function until `open` is set, as a GPU busy
+  // with earlier work would hold it.
+  CUresult hold(CUstream stream, std::atomic<bool>* open) {
+    return host_func_(
+        stream,
+        [](void* flag) {
+          while (!static_cast<std::atomic<bool>*>(flag)->load()) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+          }
+        },
+        open);
+  }
+
   // Fills the shadow as fill_kernel fills the device.
   static void shadow_fill(Buffer& buffer, std::uint32_t seed) {
     for (std::uint32_t i = 0; i < buffer.words(); ++i) buffer.shadow[i] = pattern(seed, i);
@@ -249,15 +262,7 @@ TEST_F(SwapEngine, EvictionWaitsForTheKernelThatUsesTheRegion) {
 
   // Hold the stream in a host function, then queue a kernel on the region.
   std::atomic<bool> open{false};
-  ASSERT_EQ(host_func_(
-                stream_,
-                [](void* flag) {
-                  while (!static_cast<std::atomic<bool>*>(flag)->load()) {
-                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-                  }
-                },
-                &open),
-            CUDA_SUCCESS);
+  ASSERT_EQ(hold(stream_, &open), CUDA_SUCCESS);
   ASSERT_TRUE(add(buffer, 5, stream_).is_ok());
   shadow_add(buffer, 5);
 
@@ -296,15 +301,7 @@ TEST_F(SwapEngine, EvictionWaitsForTheDefaultStreamsKernel) {
   ASSERT_EQ(driver_.cuStreamDestroy(doomed), CUDA_SUCCESS);
 
   std::atomic<bool> open{false};
-  ASSERT_EQ(host_func_(
-                nullptr,
-                [](void* flag) {
-                  while (!static_cast<std::atomic<bool>*>(flag)->load()) {
-                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-                  }
-                },
-                &open),
-            CUDA_SUCCESS);
+  ASSERT_EQ(hold(nullptr, &open), CUDA_SUCCESS);
   ASSERT_TRUE(add(buffer, 5, nullptr).is_ok());
   shadow_add(buffer, 5);
 
@@ -336,17 +333,12 @@ TEST_F(SwapEngine, ADestroyedStreamsWorkIsWaitedForWithoutSynchronisingTheContex
   ASSERT_TRUE(fill(buffer, 21, doomed).is_ok());
   shadow_fill(buffer, 21);
 
-  const auto hold = [](void* flag) {
-    while (!static_cast<std::atomic<bool>*>(flag)->load()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-  };
   std::atomic<bool> doomed_open{false};
   std::atomic<bool> other_open{false};
-  ASSERT_EQ(host_func_(doomed, hold, &doomed_open), CUDA_SUCCESS);
+  ASSERT_EQ(hold(doomed, &doomed_open), CUDA_SUCCESS);
   ASSERT_TRUE(add(buffer, 9, doomed).is_ok());
   shadow_add(buffer, 9);
-  ASSERT_EQ(host_func_(other, hold, &other_open), CUDA_SUCCESS);
+  ASSERT_EQ(hold(other, &other_open), CUDA_SUCCESS);
 
   runtime_->stream_destroying(doomed);
   ASSERT_EQ(driver_.cuStreamDestroy(doomed), CUDA_SUCCESS);
