@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "driver_check.h"
+#include "launch_ptx.h"
 #include "primary_context.h"
 
 namespace {
@@ -33,29 +34,6 @@ constexpr int kParams = 8;
 constexpr int kBatch = 1000;
 constexpr int kBatches = 100;
 constexpr std::uint64_t kSpinNs = 20'000'000;  // well over a batch's issue time
-
-// null8 takes 8 pointers and does nothing; spin waits on the global timer.
-constexpr const char* kPtx = R"(
-.version 8.0
-.target sm_75
-.address_size 64
-.visible .entry null8(.param .u64 a, .param .u64 b, .param .u64 c, .param .u64 d,
-                      .param .u64 e, .param .u64 f, .param .u64 g, .param .u64 h) {
-  ret;
-}
-.visible .entry spin(.param .u64 ns) {
-  .reg .b64 %rd<5>;
-  .reg .pred %p;
-  ld.param.u64 %rd1, [ns];
-  mov.u64 %rd2, %globaltimer;
-  add.u64 %rd3, %rd2, %rd1;
-WAIT:
-  mov.u64 %rd4, %globaltimer;
-  setp.lt.u64 %p, %rd4, %rd3;
-  @%p bra WAIT;
-  ret;
-}
-)";
 
 bool ok(CUresult status, const char* what) {
   return gpuswap::bench::driver_ok("bench_launch_gpu", status, what);
@@ -74,7 +52,7 @@ int main(int argc, char** argv) {
   CUfunction spin = nullptr;
   CUstream stream = nullptr;
   if (!gpuswap::bench::start_primary_context("bench_launch_gpu") ||
-      !ok(cuModuleLoadData(&module, kPtx), "cuModuleLoadData") ||
+      !ok(cuModuleLoadData(&module, gpuswap::bench::kLaunchPtx), "cuModuleLoadData") ||
       !ok(cuModuleGetFunction(&null8, module, "null8"), "cuModuleGetFunction") ||
       !ok(cuModuleGetFunction(&spin, module, "spin"), "cuModuleGetFunction") ||
       !ok(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate")) {

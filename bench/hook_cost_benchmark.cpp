@@ -1,0 +1,204 @@
+// What gpuswap's launch path costs, measured inside one process: batches of
+// plain cuLaunchKernel calls alternate with batches that do what the
+// launch hook does around the same call (decode the parameters, prepare the
+// regions, launch, release). The machine's drift and noise then weigh on
+// both sides alike, which two separate processes (bench_launch_gpu with and
+// without LD_PRELOAD) cannot ensure: on a real card the driver's own launch
+// time varies by tens of percent from run to run.
+//
+// It runs on a real GPU (the kernels come as PTX) and on cudasim (host
+// kernels registered through cudasimRegisterKernel when the driver has it).
+// As in bench_launch_gpu, 1,000 2 MiB buffers (regions of a Runtime made
+// here) are used 8 at a time by a kernel that does nothing, each batch
+// behind a kernel that keeps the stream busy, so only the enqueue is timed.
+// Not counted: the hook's dispatch into the runtime (a few loads and a
+// branch; bench_launch with LD_PRELOAD includes it).
+#include <cuda.h>
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "cudasim/kernel.h"
+#include "driver_check.h"
+#include "gpuswap/config/config.h"
+#include "gpuswap/policy/policy.h"
+#include "gpuswap/runtime/driver_table.h"
+#include "gpuswap/runtime/runtime.h"
+#include "launch_ptx.h"
+#include "primary_context.h"
+
+namespace {
+
+namespace rt = gpuswap::runtime;
+
+constexpr int kRegions = 1000;
+constexpr std::size_t kRegionBytes = std::size_t{2} << 20;
+constexpr int kParams = 8;
+constexpr int kBatch = 1000;
+constexpr int kPairs = 100;
+constexpr std::uint64_t kSpinNs = 20'000'000;  // well over a batch's issue time
+
+bool ok(CUresult status, const char* what) {
+  return gpuswap::bench::driver_ok("bench_hook_cost", status, what);
+}
+
+// cudasim's stand-ins for the PTX kernels.
+void null8_host(const cudasimLaunch*, void**) {}
+void spin_host(const cudasimLaunch*, void** args) {
+  const auto ns = cudasim::arg<std::uint64_t>(args, 0);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(ns);
+  while (std::chrono::steady_clock::now() < until) std::this_thread::yield();
+}
+
+// The module image: cudasim's when the driver is cudasim, else the PTX.
+const void* module_image() {
+  using Register = decltype(&cudasimRegisterKernel);
+  using Image = decltype(&cudasimModuleImage);
+  auto register_kernel = reinterpret_cast<Register>(dlsym(RTLD_DEFAULT, "cudasimRegisterKernel"));
+  auto image = reinterpret_cast<Image>(dlsym(RTLD_DEFAULT, "cudasimModuleImage"));
+  if (register_kernel == nullptr || image == nullptr) return gpuswap::bench::kLaunchPtx;
+  using Null8 = cudasim::ParamLayout<void*, void*, void*, void*, void*, void*, void*, void*>;
+  using Spin = cudasim::ParamLayout<std::uint64_t>;
+  if (register_kernel("bench_hook_cost", "null8", null8_host, Null8::count, Null8::offsets.data(),
+                      Null8::sizes.data()) != 0 ||
+      register_kernel("bench_hook_cost", "spin", spin_host, Spin::count, Spin::offsets.data(),
+                      Spin::sizes.data()) != 0) {
+    return nullptr;
+  }
+  return image("bench_hook_cost");
+}
+
+void* resolve(const char* name, void*) {
+  return dlsym(RTLD_DEFAULT, name);
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+}  // namespace
+
+int main() {
+  if (!gpuswap::bench::start_primary_context("bench_hook_cost")) return 1;
+  rt::DriverTable driver;
+  if (const rt::DriverTableLoad load = rt::load_driver_table(driver, &resolve, nullptr);
+      !load.status) {
+    std::fprintf(stderr, "bench_hook_cost: driver function %s missing\n",
+                 load.first_missing != nullptr ? load.first_missing : "?");
+    return 1;
+  }
+  gpuswap::config::Config config;
+  config.device_reserve = gpuswap::config::Size::bytes(0);
+  std::unique_ptr<rt::Runtime> runtime;
+  if (const rt::Status status =
+          rt::Runtime::create(driver, config, gpuswap::policy::make_policy(config), &runtime);
+      !status) {
+    std::fprintf(stderr, "bench_hook_cost: the runtime could not start (%s)\n",
+                 rt::status_name(status.code()));
+    return 1;
+  }
+
+  const void* image = module_image();
+  CUmodule module = nullptr;
+  CUfunction null8 = nullptr;
+  CUfunction spin = nullptr;
+  CUstream stream = nullptr;
+  if (image == nullptr || !ok(cuModuleLoadData(&module, image), "cuModuleLoadData") ||
+      !ok(cuModuleGetFunction(&null8, module, "null8"), "cuModuleGetFunction") ||
+      !ok(cuModuleGetFunction(&spin, module, "spin"), "cuModuleGetFunction") ||
+      !ok(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate")) {
+    return 1;
+  }
+  std::vector<CUdeviceptr> buffers(kRegions);
+  for (CUdeviceptr& buffer : buffers) {
+    if (!runtime->mem_alloc(kRegionBytes, &buffer)) {
+      std::fprintf(stderr, "bench_hook_cost: allocation failed\n");
+      return 1;
+    }
+  }
+
+  std::array<CUdeviceptr, kParams> values{};
+  std::array<void*, kParams> params{};
+  for (int p = 0; p < kParams; ++p) params[p] = &values[p];
+  std::size_t next = 0;
+  const auto rotate = [&] {
+    for (int p = 0; p < kParams; ++p) values[p] = buffers[(next + p) % buffers.size()];
+    next = (next + kParams) % buffers.size();
+  };
+  const auto plain = [&] {
+    return cuLaunchKernel(null8, 1, 1, 1, 1, 1, 1, 0, stream, params.data(), nullptr);
+  };
+  rt::TouchedRegions touched;
+  const auto hooked = [&] {
+    rt::PinGuard guard;
+    if (!runtime->decode_launch(null8, rt::FunctionKind::kFunction, params.data(), nullptr,
+                                &touched) ||
+        !runtime->prepare(touched, stream, {gpuswap::policy::OperationKind::kernel, 0}, &guard)) {
+      return CUDA_ERROR_UNKNOWN;
+    }
+    return plain();
+  };
+  // Every buffer made resident and used once, so that the batches see the
+  // steady state (and the fast path).
+  for (int i = 0; i < kRegions / kParams; ++i) {
+    rotate();
+    if (!ok(hooked(), "first launches")) return 1;
+  }
+  if (!ok(cuStreamSynchronize(stream), "cuStreamSynchronize")) return 1;
+
+  // One timed batch behind a kernel that keeps the stream busy.
+  const auto batch = [&](bool through_runtime, double* per_launch_ns) {
+    std::uint64_t spin_ns = kSpinNs;
+    void* spin_params[] = {&spin_ns};
+    if (!ok(cuLaunchKernel(spin, 1, 1, 1, 1, 1, 1, 0, stream, spin_params, nullptr), "spin")) {
+      return false;
+    }
+    const auto started = std::chrono::steady_clock::now();
+    for (int i = 0; i < kBatch; ++i) {
+      rotate();
+      if (!ok(through_runtime ? hooked() : plain(), "cuLaunchKernel")) return false;
+    }
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    *per_launch_ns =
+        static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()) /
+        kBatch;
+    return ok(cuStreamSynchronize(stream), "cuStreamSynchronize");
+  };
+  std::vector<double> plain_ns;
+  std::vector<double> hooked_ns;
+  std::vector<double> added_ns;
+  for (int pair = 0; pair < kPairs; ++pair) {
+    double a = 0;
+    double b = 0;
+    // Alternate which side goes first, so that neither always follows the other.
+    const bool hooked_first = pair % 2 == 1;
+    if (!batch(hooked_first, hooked_first ? &b : &a) ||
+        !batch(!hooked_first, hooked_first ? &a : &b)) {
+      return 1;
+    }
+    plain_ns.push_back(a);
+    hooked_ns.push_back(b);
+    added_ns.push_back(b - a);
+  }
+  const double base = median(plain_ns);
+  const double added = median(added_ns);
+  std::printf(
+      "launch (stream busy, 8 pointers over %d regions), %d alternating pairs of %d-launch "
+      "batches: plain %.0f ns, through the runtime %.0f ns; added per launch (median of pair "
+      "differences) %.0f ns = %.1f%%\n",
+      kRegions, kPairs, kBatch, base, median(hooked_ns), added, 100.0 * added / base);
+  std::printf("fast path: %llu of the launches\n",
+              static_cast<unsigned long long>(runtime->stats().fast_launches));
+  for (CUdeviceptr buffer : buffers) (void)runtime->mem_free(buffer);
+  runtime.reset();
+  return ok(cuStreamDestroy(stream), "cuStreamDestroy") ? 0 : 1;
+}
