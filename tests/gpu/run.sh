@@ -2,7 +2,7 @@
 # Every check that needs a real GPU, in one go, on the machine that has it:
 # the device report of `gpuswap doctor`, the link's copy bandwidth
 # (bench_copy_gpu), the demo trainer built for the GPU (train_cnn_gpu.sh), the
-# launch hook's cost (bench_launch_gpu), and a PyTorch job
+# launch hook's cost (bench_launch_gpu, bench_hook_cost), and a PyTorch job
 # (pytorch_convnet.sh) where PyTorch is installed. Prints PASS/FAIL lines and
 # the figures docs/gpu-validation.md records; exits non-zero when a check
 # fails.
@@ -25,6 +25,15 @@ if [ -x "$BENCH" ]; then
   echo -n "under gpuswap:   " && LD_PRELOAD="$BUILD_DIR/interpose/libgpuswap.so" "$BENCH" || status=1
 else
   echo "FAIL: missing $BENCH"
+  status=1
+fi
+# The same inside one process, plain and through the runtime alternating
+# (robust to the driver's run-to-run variation).
+HOOK_BENCH="$BUILD_DIR/bench/bench_hook_cost"
+if [ -x "$HOOK_BENCH" ]; then
+  echo -n "inside one process: " && "$HOOK_BENCH" || status=1
+else
+  echo "FAIL: missing $HOOK_BENCH"
   status=1
 fi
 echo "== PyTorch"
