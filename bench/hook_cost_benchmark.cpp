@@ -37,14 +37,16 @@
 
 namespace {
 
+using gpuswap::bench::kLaunchBufferBytes;
+using gpuswap::bench::kLaunchParams;
+using gpuswap::bench::kLaunchPtx;
+using gpuswap::bench::kSpinNs;
+
 namespace rt = gpuswap::runtime;
 
 constexpr int kRegions = 1000;
-constexpr std::size_t kRegionBytes = std::size_t{2} << 20;
-constexpr int kParams = 8;
 constexpr int kBatch = 1000;
 constexpr int kPairs = 100;
-constexpr std::uint64_t kSpinNs = 20'000'000;  // well over a batch's issue time
 
 bool ok(CUresult status, const char* what) {
   return gpuswap::bench::driver_ok("bench_hook_cost", status, what);
@@ -64,7 +66,7 @@ const void* module_image() {
   using Image = decltype(&cudasimModuleImage);
   auto register_kernel = reinterpret_cast<Register>(dlsym(RTLD_DEFAULT, "cudasimRegisterKernel"));
   auto image = reinterpret_cast<Image>(dlsym(RTLD_DEFAULT, "cudasimModuleImage"));
-  if (register_kernel == nullptr || image == nullptr) return gpuswap::bench::kLaunchPtx;
+  if (register_kernel == nullptr || image == nullptr) return kLaunchPtx;
   using Null8 = cudasim::ParamLayout<void*, void*, void*, void*, void*, void*, void*, void*>;
   using Spin = cudasim::ParamLayout<std::uint64_t>;
   if (register_kernel("bench_hook_cost", "null8", null8_host, Null8::count, Null8::offsets.data(),
@@ -120,19 +122,19 @@ int main() {
   }
   std::vector<CUdeviceptr> buffers(kRegions);
   for (CUdeviceptr& buffer : buffers) {
-    if (!runtime->mem_alloc(kRegionBytes, &buffer)) {
+    if (!runtime->mem_alloc(kLaunchBufferBytes, &buffer)) {
       std::fprintf(stderr, "bench_hook_cost: allocation failed\n");
       return 1;
     }
   }
 
-  std::array<CUdeviceptr, kParams> values{};
-  std::array<void*, kParams> params{};
-  for (int p = 0; p < kParams; ++p) params[p] = &values[p];
+  std::array<CUdeviceptr, kLaunchParams> values{};
+  std::array<void*, kLaunchParams> params{};
+  for (int p = 0; p < kLaunchParams; ++p) params[p] = &values[p];
   std::size_t next = 0;
   const auto rotate = [&] {
-    for (int p = 0; p < kParams; ++p) values[p] = buffers[(next + p) % buffers.size()];
-    next = (next + kParams) % buffers.size();
+    for (int p = 0; p < kLaunchParams; ++p) values[p] = buffers[(next + p) % buffers.size()];
+    next = (next + kLaunchParams) % buffers.size();
   };
   const auto plain = [&] {
     return cuLaunchKernel(null8, 1, 1, 1, 1, 1, 1, 0, stream, params.data(), nullptr);
@@ -149,7 +151,7 @@ int main() {
   };
   // Every buffer made resident and used once, so that the batches see the
   // steady state (and the fast path).
-  for (int i = 0; i < kRegions / kParams; ++i) {
+  for (int i = 0; i < kRegions / kLaunchParams; ++i) {
     rotate();
     if (!ok(hooked(), "first launches")) return 1;
   }

@@ -28,12 +28,14 @@
 
 namespace {
 
+using gpuswap::bench::kLaunchBufferBytes;
+using gpuswap::bench::kLaunchParams;
+using gpuswap::bench::kLaunchPtx;
+using gpuswap::bench::kSpinNs;
+
 constexpr int kDefaultRegions = 1000;
-constexpr std::size_t kRegionBytes = std::size_t{2} << 20;
-constexpr int kParams = 8;
 constexpr int kBatch = 1000;
 constexpr int kBatches = 100;
-constexpr std::uint64_t kSpinNs = 20'000'000;  // well over a batch's issue time
 
 bool ok(CUresult status, const char* what) {
   return gpuswap::bench::driver_ok("bench_launch_gpu", status, what);
@@ -43,8 +45,9 @@ bool ok(CUresult status, const char* what) {
 
 int main(int argc, char** argv) {
   const int regions = argc > 1 ? std::atoi(argv[1]) : kDefaultRegions;
-  if (regions < kParams || regions % kParams != 0) {
-    std::fprintf(stderr, "bench_launch_gpu: the buffer count must be a multiple of %d\n", kParams);
+  if (regions < kLaunchParams || regions % kLaunchParams != 0) {
+    std::fprintf(stderr, "bench_launch_gpu: the buffer count must be a multiple of %d\n",
+                 kLaunchParams);
     return 2;
   }
   CUmodule module = nullptr;
@@ -52,7 +55,7 @@ int main(int argc, char** argv) {
   CUfunction spin = nullptr;
   CUstream stream = nullptr;
   if (!gpuswap::bench::start_primary_context("bench_launch_gpu") ||
-      !ok(cuModuleLoadData(&module, gpuswap::bench::kLaunchPtx), "cuModuleLoadData") ||
+      !ok(cuModuleLoadData(&module, kLaunchPtx), "cuModuleLoadData") ||
       !ok(cuModuleGetFunction(&null8, module, "null8"), "cuModuleGetFunction") ||
       !ok(cuModuleGetFunction(&spin, module, "spin"), "cuModuleGetFunction") ||
       !ok(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate")) {
@@ -60,20 +63,20 @@ int main(int argc, char** argv) {
   }
   std::vector<CUdeviceptr> buffers(static_cast<std::size_t>(regions));
   for (CUdeviceptr& buffer : buffers) {
-    if (!ok(cuMemAlloc(&buffer, kRegionBytes), "cuMemAlloc")) return 1;
+    if (!ok(cuMemAlloc(&buffer, kLaunchBufferBytes), "cuMemAlloc")) return 1;
   }
-  std::array<CUdeviceptr, kParams> values{};
-  std::array<void*, kParams> params{};
-  for (int p = 0; p < kParams; ++p)
+  std::array<CUdeviceptr, kLaunchParams> values{};
+  std::array<void*, kLaunchParams> params{};
+  for (int p = 0; p < kLaunchParams; ++p)
     params[static_cast<std::size_t>(p)] = &values[static_cast<std::size_t>(p)];
   std::size_t next = 0;
   const auto launch = [&] {
-    for (std::size_t p = 0; p < kParams; ++p) values[p] = buffers[next + p];
-    next = (next + kParams) % buffers.size();
+    for (std::size_t p = 0; p < kLaunchParams; ++p) values[p] = buffers[next + p];
+    next = (next + kLaunchParams) % buffers.size();
     return cuLaunchKernel(null8, 1, 1, 1, 1, 1, 1, 0, stream, params.data(), nullptr);
   };
   // Every buffer touched once, so that the batches see the steady state.
-  for (int i = 0; i < regions / kParams; ++i) {
+  for (int i = 0; i < regions / kLaunchParams; ++i) {
     if (!ok(launch(), "cuLaunchKernel")) return 1;
   }
   if (!ok(cuStreamSynchronize(stream), "cuStreamSynchronize")) return 1;

@@ -2,7 +2,17 @@
 // compiler is needed to build them).
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+
 namespace gpuswap::bench {
+
+// The launches' shape: null8's pointer parameters, the size of the buffers
+// they rotate over, and how long spin holds the stream (well over the time a
+// batch of launches takes to issue).
+inline constexpr int kLaunchParams = 8;
+inline constexpr std::size_t kLaunchBufferBytes = std::size_t{2} << 20;
+inline constexpr std::uint64_t kSpinNs = 20'000'000;
 
 // null8 takes 8 pointers and does nothing; spin waits on the global timer.
 inline constexpr const char* kLaunchPtx = R"(
