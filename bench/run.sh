@@ -171,6 +171,13 @@ busy_plain=$(launch_times "$WORK/launch_plain.csv" BM_LaunchEnqueueBusy | median
 busy_shim=$(launch_times "$WORK/launch_shim.csv" BM_LaunchEnqueueBusy | median)
 printf 'gpuswap adds %.0f ns per launch to a busy stream (median), %.0f%% of cudasim'"'"'s own; goal: at most 5%%\n' \
   "$(calc "%.1f" "$busy_shim - $busy_plain")" "$(calc "%.2f" "100 * ($busy_shim - $busy_plain) / $busy_plain")"
+# The same path timed inside one process, plain and through the runtime
+# alternating (built where the CUDA toolkit's driver stub is; about 5 s).
+BENCH_HOOK="$BUILD_DIR/bench/bench_hook_cost"
+if [ -x "$BENCH_HOOK" ]; then
+  echo -n "inside one process (bench_hook_cost): "
+  CUDASIM_DEVICE_MEMORY=$LAUNCH_DEVICE_MEMORY "$BENCH_HOOK" | head -1 | sed 's/.*batches: //'
+fi
 
 # ---------------------------------------------------------------------------
 # 2. The trainer at the batch that fits
