@@ -11,6 +11,7 @@
 #undef cuGetProcAddress
 #undef cuMemcpyBatchAsync
 #undef cuMemcpy3DBatchAsync
+#undef cuGraphExecUpdate
 
 // Entry points the real driver exports whose prototypes cuda.h keeps behind
 // __CUDA_API_VERSION_INTERNAL, and C prototypes cuBLAS overloads for C++.
@@ -28,6 +29,11 @@ CUresult cuMemcpyBatchAsync_v1(CUdeviceptr* dsts, CUdeviceptr* srcs, size_t* siz
                                size_t* failIdx, CUstream hStream);
 CUresult cuMemcpy3DBatchAsync_v1(size_t numOps, CUDA_MEMCPY3D_BATCH_OP* opList, size_t* failIdx,
                                  unsigned long long flags, CUstream hStream);
+
+// cuGraphExecUpdate before CUDA 12.0: the error node and the result as two
+// out-parameters.
+CUresult cuGraphExecUpdate_v1(CUgraphExec hGraphExec, CUgraph hGraph, CUgraphNode* hErrorNode_out,
+                              CUgraphExecUpdateResult* updateResult_out);
 
 // cublas_api.h adds C++ overloads of these two (old cudaDataType compute
 // types), so decltype(::cublasGemmEx) is ambiguous; these are the C ABI.

@@ -355,6 +355,15 @@ CUresult driver_call_with(runtime::Runtime& rt, Real real, Args... args) {
       if (result == CUDA_SUCCESS && params != nullptr) add_graph_kernel_node(rt, exec, *params);
       return result;
     }(args...);
+  } else if constexpr (is(id, "cuGraphExecUpdate")) {
+    // Both ABIs: (exec, graph, result info) and (exec, graph, error node,
+    // result). Once updated, the executable runs `graph`'s parameters: what
+    // it touches is read off that graph, as at instantiation.
+    return [&](CUgraphExec exec, CUgraph graph, auto...) {
+      const CUresult result = issue();
+      if (result == CUDA_SUCCESS && exec != nullptr) record_graph(rt, exec, graph);
+      return result;
+    }(args...);
   } else if constexpr (is(id, "cuGraphExecDestroy")) {
     return [&](CUgraphExec exec) {
       forget_graph(exec);

@@ -127,6 +127,17 @@ CUresult instantiate(CUgraphExec* out, CUgraph hg) {
   return CUDA_SUCCESS;
 }
 
+CUresult exec_update(CUgraphExec h, CUgraph hg, CUgraphExecUpdateResultInfo* info) {
+  Driver* d = nullptr;
+  std::shared_ptr<Graph> g;
+  if (CUresult rc = find_graph(hg, &d, &g); rc != CUDA_SUCCESS) return rc;
+  auto exec = d->graph_execs.find(h);
+  if (!exec) return CUDA_ERROR_INVALID_VALUE;
+  std::vector<CUgraphNode> origins;
+  const std::vector<GraphNode> nodes = g->snapshot(&origins);
+  return exec->update(nodes, origins, info);
+}
+
 CUresult graph_launch(CUgraphExec h, CUstream hs, bool pt) {
   Driver* d = nullptr;
   Context* ctx = nullptr;
@@ -188,6 +199,24 @@ CUDASIM_API CUresult cuGraphExecKernelNodeSetParams_v2(CUgraphExec h, CUgraphNod
 CUDASIM_API CUresult cuGraphExecKernelNodeSetParams(CUgraphExec h, CUgraphNode node,
                                                     const CUDA_KERNEL_NODE_PARAMS_v1* p) {
   return api([&] { return exec_set_kernel_node(h, node, p); });
+}
+
+CUDASIM_API CUresult cuGraphExecUpdate_v2(CUgraphExec h, CUgraph g,
+                                          CUgraphExecUpdateResultInfo* info) {
+  return api([&] { return exec_update(h, g, info); });
+}
+
+// The CUDA 10.2-11.x ABI: the error node and the result as two out-parameters.
+CUDASIM_API CUresult cuGraphExecUpdate(CUgraphExec h, CUgraph g, CUgraphNode* error_node,
+                                       CUgraphExecUpdateResult* result) {
+  return api([&] {
+    if (error_node == nullptr || result == nullptr) return CUDA_ERROR_INVALID_VALUE;
+    CUgraphExecUpdateResultInfo info{};
+    const CUresult rc = exec_update(h, g, &info);
+    *error_node = info.errorNode;
+    *result = info.result;
+    return rc;
+  });
 }
 
 CUDASIM_API CUresult cuGraphKernelNodeGetParams_v2(CUgraphNode h, CUDA_KERNEL_NODE_PARAMS* p) {

@@ -219,6 +219,8 @@
     cuGraphExecKernelNodeSetParams)                                                              \
   X("cuGraphExecKernelNodeSetParams", 12000, cuGraphExecKernelNodeSetParams_v2,                  \
     cuGraphExecKernelNodeSetParams_v2)                                                           \
+  X("cuGraphExecUpdate", 10020, cuGraphExecUpdate, cuGraphExecUpdate)                           \
+  X("cuGraphExecUpdate", 12000, cuGraphExecUpdate_v2, cuGraphExecUpdate_v2)                      \
   X("cuGraphAddMemsetNode", 10000, cuGraphAddMemsetNode, cuGraphAddMemsetNode)                   \
   X("cuGraphMemsetNodeGetParams", 10000, cuGraphMemsetNodeGetParams, cuGraphMemsetNodeGetParams) \
   X("cuGraphAddMemcpyNode", 10000, cuGraphAddMemcpyNode, cuGraphAddMemcpyNode)                   \

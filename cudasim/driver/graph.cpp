@@ -62,6 +62,54 @@ CUresult GraphExec::set_kernel_node(CUgraphNode origin, const GraphNode& node) {
   return CUDA_ERROR_INVALID_VALUE;
 }
 
+CUresult GraphExec::update(const std::vector<GraphNode>& nodes,
+                           const std::vector<CUgraphNode>& origins,
+                           CUgraphExecUpdateResultInfo* info) {
+  std::lock_guard lock(mu_);
+  const auto answer = [&](CUgraphExecUpdateResult result, CUgraphNode node) {
+    if (info != nullptr) *info = CUgraphExecUpdateResultInfo{result, node, nullptr};
+    return result == CU_GRAPH_EXEC_UPDATE_SUCCESS ? CUDA_SUCCESS
+                                                  : CUDA_ERROR_GRAPH_EXEC_UPDATE_FAILURE;
+  };
+  if (nodes.size() != nodes_.size()) {
+    return answer(CU_GRAPH_EXEC_UPDATE_ERROR_TOPOLOGY_CHANGED, nullptr);
+  }
+  // A node's dependencies as positions in its own graph's node list.
+  const auto positions = [](const GraphNode& n, const std::vector<CUgraphNode>& handles) {
+    std::vector<std::size_t> out;
+    for (const GraphNode* dep : n.deps) {
+      const auto at = std::find(handles.begin(), handles.end(),
+                                reinterpret_cast<CUgraphNode>(const_cast<GraphNode*>(dep)));
+      out.push_back(static_cast<std::size_t>(at - handles.begin()));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const GraphNode& now = nodes_[i];
+    const GraphNode& next = nodes[i];
+    if (now.type != next.type || (now.op != nullptr) != (next.op != nullptr)) {
+      return answer(CU_GRAPH_EXEC_UPDATE_ERROR_NODE_TYPE_CHANGED, origins[i]);
+    }
+    if (positions(now, origins_) != positions(next, origins)) {
+      return answer(CU_GRAPH_EXEC_UPDATE_ERROR_TOPOLOGY_CHANGED, origins[i]);
+    }
+  }
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    GraphNode& n = nodes_[i];
+    const GraphNode& next = nodes[i];
+    n.function = next.function;
+    n.by_kern = next.by_kern;
+    n.dims = next.dims;
+    n.params = next.params;
+    n.memset = next.memset;
+    n.memcpy = next.memcpy;
+    n.host = next.host;
+    n.op = next.op;
+  }
+  return answer(CU_GRAPH_EXEC_UPDATE_SUCCESS, nullptr);
+}
+
 CUresult GraphExec::launch(Driver& d, Context& ctx, const std::shared_ptr<Stream>& s) const {
   std::lock_guard lock(mu_);
   // Build every operation first, so that a bad node enqueues nothing.

@@ -64,6 +64,14 @@ class GraphExec {
   // from `origin` with `node`'s function, dimensions and parameters.
   // CUDA_ERROR_INVALID_VALUE when `origin` is no kernel node of this graph.
   CUresult set_kernel_node(CUgraphNode origin, const GraphNode& node);
+  // cuGraphExecUpdate: `nodes` (a snapshot of another graph, `origins` its
+  // node handles) pair with this executable's nodes in order. They must be
+  // as many, of the same types, with the same dependencies (by position);
+  // then later launches run their parameters. Otherwise nothing changes,
+  // `info` (when given) says why, and the answer is
+  // CUDA_ERROR_GRAPH_EXEC_UPDATE_FAILURE.
+  CUresult update(const std::vector<GraphNode>& nodes, const std::vector<CUgraphNode>& origins,
+                  CUgraphExecUpdateResultInfo* info);
 
  private:
   mutable std::mutex mu_;  // updates against launches

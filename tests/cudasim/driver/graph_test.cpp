@@ -258,3 +258,100 @@ TEST_F(Graphs, ExecKernelNodeParamsChangeLaterLaunchesOnly) {
   ASSERT_CU(cuMemFree(a));
   ASSERT_CU(cuMemFree(b));
 }
+
+// cuGraphExecUpdate: an executable graph takes the parameters of another
+// graph of the same shape; one of another shape is refused and changes
+// nothing.
+TEST_F(Graphs, ExecUpdateTakesTheParametersOfAGraphOfTheSameShape) {
+  CUdeviceptr a = 0, b = 0;
+  ASSERT_CU(cuMemAlloc(&a, 16 * sizeof(float)));
+  ASSERT_CU(cuMemAlloc(&b, 16 * sizeof(float)));
+  ASSERT_CU(cuMemsetD32(a, 0, 16));
+  ASSERT_CU(cuMemsetD32(b, 0, 16));
+  int n = 16;
+  // Two nodes in a chain, each adding one: on a in the first graph, on b in
+  // the second.
+  const auto chain = [&](CUdeviceptr target, CUgraph* out, std::vector<CUgraphNode>* nodes) {
+    ASSERT_CU(cuGraphCreate(out, 0));
+    float* p = reinterpret_cast<float*>(target);
+    void* params[] = {&p, &n};
+    CUDA_KERNEL_NODE_PARAMS kp = one_block(function("add_one"), params);
+    CUgraphNode first = nullptr, second = nullptr;
+    ASSERT_CU(cuGraphAddKernelNode(&first, *out, nullptr, 0, &kp));
+    ASSERT_CU(cuGraphAddKernelNode(&second, *out, &first, 1, &kp));
+    *nodes = {first, second};
+  };
+  CUgraph on_a = nullptr, on_b = nullptr;
+  std::vector<CUgraphNode> a_nodes, b_nodes;
+  chain(a, &on_a, &a_nodes);
+  chain(b, &on_b, &b_nodes);
+  CUgraphExec exec = nullptr;
+  ASSERT_CU(cuGraphInstantiate(&exec, on_a, 0));
+  ASSERT_CU(cuGraphLaunch(exec, nullptr));
+
+  CUgraphExecUpdateResultInfo info{};
+  ASSERT_CU(cuGraphExecUpdate(exec, on_b, &info));
+  EXPECT_EQ(info.result, CU_GRAPH_EXEC_UPDATE_SUCCESS);
+  ASSERT_CU(cuGraphLaunch(exec, nullptr));
+  ASSERT_CU(cuCtxSynchronize());
+  std::vector<float> got(16);
+  ASSERT_CU(cuMemcpyDtoH(got.data(), a, 16 * sizeof(float)));
+  EXPECT_EQ(got, std::vector<float>(16, 2.0f));  // the launch before the update
+  ASSERT_CU(cuMemcpyDtoH(got.data(), b, 16 * sizeof(float)));
+  EXPECT_EQ(got, std::vector<float>(16, 2.0f));  // the launch after it
+
+  // A graph of one node: refused, with the reason; the executable still
+  // adds to b.
+  CUgraph single = nullptr;
+  ASSERT_CU(cuGraphCreate(&single, 0));
+  float* pa = reinterpret_cast<float*>(a);
+  void* params[] = {&pa, &n};
+  CUDA_KERNEL_NODE_PARAMS kp = one_block(function("add_one"), params);
+  CUgraphNode only = nullptr;
+  ASSERT_CU(cuGraphAddKernelNode(&only, single, nullptr, 0, &kp));
+  EXPECT_EQ(cuGraphExecUpdate(exec, single, &info), CUDA_ERROR_GRAPH_EXEC_UPDATE_FAILURE);
+  EXPECT_EQ(info.result, CU_GRAPH_EXEC_UPDATE_ERROR_TOPOLOGY_CHANGED);
+  // Two nodes without the edge: refused too (the old ABI answers the same).
+  CUgraph unchained = nullptr;
+  ASSERT_CU(cuGraphCreate(&unchained, 0));
+  CUgraphNode loose[2] = {};
+  ASSERT_CU(cuGraphAddKernelNode(&loose[0], unchained, nullptr, 0, &kp));
+  ASSERT_CU(cuGraphAddKernelNode(&loose[1], unchained, nullptr, 0, &kp));
+  using OldUpdate = CUresult (*)(CUgraphExec, CUgraph, CUgraphNode*, CUgraphExecUpdateResult*);
+  void* old_update = nullptr;
+  CUdriverProcAddressQueryResult found{};
+  ASSERT_CU(cuGetProcAddress("cuGraphExecUpdate", &old_update, 11000, CU_GET_PROC_ADDRESS_DEFAULT,
+                             &found));
+  ASSERT_NE(old_update, nullptr);
+  CUgraphNode error_node = nullptr;
+  CUgraphExecUpdateResult result{};
+  EXPECT_EQ(reinterpret_cast<OldUpdate>(old_update)(exec, unchained, &error_node, &result),
+            CUDA_ERROR_GRAPH_EXEC_UPDATE_FAILURE);
+  EXPECT_EQ(result, CU_GRAPH_EXEC_UPDATE_ERROR_TOPOLOGY_CHANGED);
+  EXPECT_EQ(error_node, loose[1]);
+  // A memset node where a kernel node was: the node's type changed.
+  CUgraph retyped = nullptr;
+  ASSERT_CU(cuGraphCreate(&retyped, 0));
+  CUgraphNode typed[2] = {};
+  ASSERT_CU(cuGraphAddKernelNode(&typed[0], retyped, nullptr, 0, &kp));
+  CUDA_MEMSET_NODE_PARAMS mp{};
+  mp.dst = a;
+  mp.elementSize = 4;
+  mp.width = 16;
+  mp.height = 1;
+  ASSERT_CU(cuGraphAddMemsetNode(&typed[1], retyped, &typed[0], 1, &mp, nullptr));
+  EXPECT_EQ(cuGraphExecUpdate(exec, retyped, &info), CUDA_ERROR_GRAPH_EXEC_UPDATE_FAILURE);
+  EXPECT_EQ(info.result, CU_GRAPH_EXEC_UPDATE_ERROR_NODE_TYPE_CHANGED);
+  EXPECT_EQ(info.errorNode, typed[1]);
+
+  ASSERT_CU(cuGraphLaunch(exec, nullptr));
+  ASSERT_CU(cuCtxSynchronize());
+  ASSERT_CU(cuMemcpyDtoH(got.data(), b, 16 * sizeof(float)));
+  EXPECT_EQ(got, std::vector<float>(16, 4.0f));
+  ASSERT_CU(cuMemcpyDtoH(got.data(), a, 16 * sizeof(float)));
+  EXPECT_EQ(got, std::vector<float>(16, 2.0f));
+  ASSERT_CU(cuGraphExecDestroy(exec));
+  for (CUgraph g : {on_a, on_b, single, unchained, retyped}) ASSERT_CU(cuGraphDestroy(g));
+  ASSERT_CU(cuMemFree(a));
+  ASSERT_CU(cuMemFree(b));
+}

@@ -9,7 +9,9 @@
 // The odd graphs name their kernel by CUkernel alone (`kern`, with `func`
 // null), as a node made from a library kernel may. Before the last round of
 // launches, every executable graph's kernel node is pointed at a buffer of
-// its own that no graph named before (cuGraphExecKernelNodeSetParams).
+// its own that no graph named before: in the even graphs by
+// cuGraphExecKernelNodeSetParams, in the odd ones by cuGraphExecUpdate from
+// a graph of the same shape built for it.
 //
 // Prints one hash per buffer and per host result, so a run under gpuswap can
 // be compared byte for byte with a run on a card large enough. Exit 0: ran;
@@ -69,17 +71,18 @@ struct KernelNode {
   KernelNode& operator=(const KernelNode&) = delete;
 };
 
-// The graph stays alive (its kernel node is updated later in the executable
-// graph); the caller destroys it.
-bool add_graph(CUfunction function, CUkernel kernel_handle, const GraphBuffers& b, std::uint32_t k,
-               void* upload_src, void* download_dst, CUcontext context, CUgraph* graph_out,
-               CUgraphNode* kernel_out, CUgraphExec* exec) {
+// One graph's nodes, its kernel node mixing `kernel_buffer`. The caller
+// destroys the graph (it stays alive while its kernel node may be updated in
+// the executable graph).
+bool build_graph(CUfunction function, CUkernel kernel_handle, const GraphBuffers& b,
+                 CUdeviceptr kernel_buffer, std::uint32_t k, void* upload_src, void* download_dst,
+                 CUcontext context, CUgraph* graph_out, CUgraphNode* kernel_out) {
   CUgraph graph = nullptr;
   if (!ok(cuGraphCreate(&graph, 0), "cuGraphCreate")) return false;
   *graph_out = graph;
   CUgraphNode kernel = nullptr, fill = nullptr, copy = nullptr, upload = nullptr,
               download = nullptr;
-  const KernelNode node(function, kernel_handle, b.kernel, k);
+  const KernelNode node(function, kernel_handle, kernel_buffer, k);
   if (!ok(cuGraphAddKernelNode(&kernel, graph, nullptr, 0, &node.params), "cuGraphAddKernelNode")) {
     return false;
   }
@@ -133,11 +136,8 @@ bool add_graph(CUfunction function, CUkernel kernel_handle, const GraphBuffers& 
   down.WidthInBytes = kBytes;
   down.Height = 1;
   down.Depth = 1;
-  if (!ok(cuGraphAddMemcpyNode(&download, graph, &upload, 1, &down, context),
-          "cuGraphAddMemcpyNode")) {
-    return false;
-  }
-  return ok(cuGraphInstantiate(exec, graph, 0), "cuGraphInstantiate");
+  return ok(cuGraphAddMemcpyNode(&download, graph, &upload, 1, &down, context),
+            "cuGraphAddMemcpyNode");
 }
 
 }  // namespace
@@ -180,29 +180,44 @@ int main(int argc, char** argv) {
   std::vector<CUgraphExec> execs(static_cast<std::size_t>(graphs));
   std::vector<CUgraph> graph_handles(static_cast<std::size_t>(graphs));
   std::vector<CUgraphNode> kernel_nodes(static_cast<std::size_t>(graphs));
+  const auto buffers_of = [&](int g) {
+    const CUdeviceptr* at = &device_buffers[static_cast<std::size_t>(g) * kPerGraph];
+    return GraphBuffers{at[0], at[1], at[2], at[3], at[4], at[5], at[6]};
+  };
   for (int g = 0; g < graphs; ++g) {
     if (!ok(cuMemAllocHost(&uploads[g], kBytes), "cuMemAllocHost") ||
         !ok(cuMemAllocHost(&downloads[g], kBytes), "cuMemAllocHost")) {
       return 1;
     }
-    const CUdeviceptr* at = &device_buffers[static_cast<std::size_t>(g) * kPerGraph];
-    const GraphBuffers b{at[0], at[1], at[2], at[3], at[4], at[5], at[6]};
-    if (!add_graph(function, kernel_handle, b, static_cast<std::uint32_t>(7 + g), uploads[g],
-                   downloads[g], context, &graph_handles[g], &kernel_nodes[g], &execs[g])) {
+    if (!build_graph(function, kernel_handle, buffers_of(g), buffers_of(g).kernel,
+                     static_cast<std::uint32_t>(7 + g), uploads[g], downloads[g], context,
+                     &graph_handles[g], &kernel_nodes[g]) ||
+        !ok(cuGraphInstantiate(&execs[g], graph_handles[g], 0), "cuGraphInstantiate")) {
       return 1;
     }
   }
 
   std::vector<std::uint32_t> probe(16);
   for (int launch = 0; launch < launches; ++launch) {
-    if (launch == launches - 1) {
-      for (int g = 0; g < graphs; ++g) {
-        const CUdeviceptr later = device_buffers[static_cast<std::size_t>(g) * kPerGraph + 6];
-        const KernelNode node(function, kernel_handle, later, static_cast<std::uint32_t>(7 + g));
+    for (int g = 0; launch == launches - 1 && g < graphs; ++g) {
+      const GraphBuffers b = buffers_of(g);
+      const auto k = static_cast<std::uint32_t>(7 + g);
+      if (g % 2 == 0) {
+        const KernelNode node(function, kernel_handle, b.kernel_later, k);
         if (!ok(cuGraphExecKernelNodeSetParams(execs[g], kernel_nodes[g], &node.params),
                 "cuGraphExecKernelNodeSetParams")) {
           return 1;
         }
+        continue;
+      }
+      CUgraph same_shape = nullptr;
+      CUgraphNode unused = nullptr;
+      CUgraphExecUpdateResultInfo info{};
+      if (!build_graph(function, kernel_handle, b, b.kernel_later, k, uploads[g], downloads[g],
+                       context, &same_shape, &unused) ||
+          !ok(cuGraphExecUpdate(execs[g], same_shape, &info), "cuGraphExecUpdate") ||
+          !ok(cuGraphDestroy(same_shape), "cuGraphDestroy")) {
+        return 1;
       }
     }
     for (int g = 0; g < graphs; ++g) {
