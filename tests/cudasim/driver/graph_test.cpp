@@ -1,5 +1,6 @@
 // Graphs built node by node: parameters copied when a node is added,
 // dependencies honoured, relaunchable, faults detected like any other work.
+#include <initializer_list>
 #include <vector>
 
 #include "driver_test_util.h"
@@ -18,6 +19,14 @@ CUDA_KERNEL_NODE_PARAMS one_block(CUfunction function, void** params) {
   kp.blockDimX = kp.blockDimY = kp.blockDimZ = 1;
   kp.kernelParams = params;
   return kp;
+}
+
+// Two device buffers of 16 words, zeroed.
+void two_zeroed_buffers(CUdeviceptr* a, CUdeviceptr* b) {
+  for (CUdeviceptr* buffer : {a, b}) {
+    ASSERT_CU(cuMemAlloc(buffer, 16 * sizeof(float)));
+    ASSERT_CU(cuMemsetD32(*buffer, 0, 16));
+  }
 }
 
 }  // namespace
@@ -162,10 +171,7 @@ TEST_F(Graphs, StreamCaptureRecordsInsteadOfRunning) {
 
 TEST_F(Graphs, CaptureForkAndJoinThroughEvents) {
   CUdeviceptr a = 0, b = 0;
-  ASSERT_CU(cuMemAlloc(&a, 16 * sizeof(int)));
-  ASSERT_CU(cuMemAlloc(&b, 16 * sizeof(int)));
-  ASSERT_CU(cuMemsetD32(a, 0, 16));
-  ASSERT_CU(cuMemsetD32(b, 0, 16));
+  ASSERT_NO_FATAL_FAILURE(two_zeroed_buffers(&a, &b));
   CUstream s1 = nullptr, s2 = nullptr;
   ASSERT_CU(cuStreamCreate(&s1, CU_STREAM_NON_BLOCKING));
   ASSERT_CU(cuStreamCreate(&s2, CU_STREAM_NON_BLOCKING));
@@ -213,10 +219,7 @@ TEST_F(Graphs, CaptureForkAndJoinThroughEvents) {
 
 TEST_F(Graphs, ExecKernelNodeParamsChangeLaterLaunchesOnly) {
   CUdeviceptr a = 0, b = 0;
-  ASSERT_CU(cuMemAlloc(&a, 16 * sizeof(float)));
-  ASSERT_CU(cuMemAlloc(&b, 16 * sizeof(float)));
-  ASSERT_CU(cuMemsetD32(a, 0, 16));
-  ASSERT_CU(cuMemsetD32(b, 0, 16));
+  ASSERT_NO_FATAL_FAILURE(two_zeroed_buffers(&a, &b));
   CUgraph g = nullptr;
   ASSERT_CU(cuGraphCreate(&g, 0));
   float* p = reinterpret_cast<float*>(a);
@@ -264,10 +267,7 @@ TEST_F(Graphs, ExecKernelNodeParamsChangeLaterLaunchesOnly) {
 // nothing.
 TEST_F(Graphs, ExecUpdateTakesTheParametersOfAGraphOfTheSameShape) {
   CUdeviceptr a = 0, b = 0;
-  ASSERT_CU(cuMemAlloc(&a, 16 * sizeof(float)));
-  ASSERT_CU(cuMemAlloc(&b, 16 * sizeof(float)));
-  ASSERT_CU(cuMemsetD32(a, 0, 16));
-  ASSERT_CU(cuMemsetD32(b, 0, 16));
+  ASSERT_NO_FATAL_FAILURE(two_zeroed_buffers(&a, &b));
   int n = 16;
   // Two nodes in a chain, each adding one: on a in the first graph, on b in
   // the second.
