@@ -64,4 +64,16 @@ inline long evictions(const std::string& err) {
   return -1;
 }
 
+// The kernel launches that took the runtime's fast path, from the exit
+// summary; -1 when there is none.
+inline long fast_launches(const std::string& err) {
+  constexpr const char* kTail = " kernel launches took the fast path";
+  for (const std::string& line : lines_containing(err, kTail)) {
+    const std::size_t end = line.find(kTail);
+    const std::size_t start = line.rfind(' ', end - 1) + 1;
+    return std::strtol(line.c_str() + start, nullptr, 10);
+  }
+  return -1;
+}
+
 }  // namespace gpuswap::testing
