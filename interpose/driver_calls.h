@@ -16,6 +16,7 @@
 #include "cuda_api.h"
 #include "gpuswap/policy/policy.h"
 #include "gpuswap/runtime/runtime.h"
+#include "graph_regions.h"
 #include "hook_id.h"
 
 namespace gpuswap::interpose {
@@ -48,19 +49,6 @@ CUresult pointer_attribute_call(runtime::Runtime& rt, decltype(&::cuPointerGetAt
 CUresult pointer_attributes_call(runtime::Runtime& rt, decltype(&::cuPointerGetAttributes) real,
                                  unsigned count, CUpointer_attribute* attributes, void** data,
                                  CUdeviceptr pointer) noexcept;
-// Graphs: the regions a graph's kernel nodes reference, and those any byte of
-// its memset and memcpy nodes' device ranges falls in, are read off the graph
-// when it is instantiated (record_graph) and made resident, in write mode, at
-// each launch of the executable graph (prepare_graph).
-void record_graph(runtime::Runtime& rt, CUgraphExec exec, CUgraph graph) noexcept;
-void forget_graph(CUgraphExec exec) noexcept;
-// cuGraphExecKernelNodeSetParams succeeded: the regions the new parameters
-// name join the executable graph's (the node's old ones stay: a superset is
-// safe, and the runtime cannot tell which node named which region).
-void add_graph_kernel_node(runtime::Runtime& rt, CUgraphExec exec,
-                           const CUDA_KERNEL_NODE_PARAMS& params) noexcept;
-CUresult prepare_graph(runtime::Runtime& rt, CUgraphExec exec, CUstream stream,
-                       runtime::PinGuard* guard) noexcept;
 
 // The stream a call without a stream argument runs on, and what a null
 // stream argument means, for each per-thread variant.
@@ -350,18 +338,42 @@ CUresult driver_call_with(runtime::Runtime& rt, Real real, Args... args) {
       return issue();
     }(args...);
   } else if constexpr (is(id, "cuGraphExecKernelNodeSetParams")) {
-    return [&](CUgraphExec exec, CUgraphNode, const CUDA_KERNEL_NODE_PARAMS* params) {
+    return [&](CUgraphExec exec, CUgraphNode node, const CUDA_KERNEL_NODE_PARAMS* params) {
       const CUresult result = issue();
-      if (result == CUDA_SUCCESS && params != nullptr) add_graph_kernel_node(rt, exec, *params);
+      if (result == CUDA_SUCCESS && params != nullptr) {
+        set_graph_kernel_node(rt, exec, node, *params);
+      }
+      return result;
+    }(args...);
+  } else if constexpr (is(id, "cuGraphExecMemsetNodeSetParams")) {
+    return
+        [&](CUgraphExec exec, CUgraphNode node, const CUDA_MEMSET_NODE_PARAMS* params, CUcontext) {
+          const CUresult result = issue();
+          if (result == CUDA_SUCCESS && params != nullptr) {
+            set_graph_memset_node(rt, exec, node, *params);
+          }
+          return result;
+        }(args...);
+  } else if constexpr (is(id, "cuGraphExecMemcpyNodeSetParams")) {
+    return [&](CUgraphExec exec, CUgraphNode node, const CUDA_MEMCPY3D* params, CUcontext) {
+      const CUresult result = issue();
+      if (result == CUDA_SUCCESS && params != nullptr) {
+        set_graph_memcpy_node(rt, exec, node, *params);
+      }
+      return result;
+    }(args...);
+  } else if constexpr (is(id, "cuGraphExecNodeSetParams")) {
+    return [&](CUgraphExec exec, CUgraphNode node, CUgraphNodeParams* params) {
+      const CUresult result = issue();
+      if (result == CUDA_SUCCESS && params != nullptr) set_graph_node(rt, exec, node, *params);
       return result;
     }(args...);
   } else if constexpr (is(id, "cuGraphExecUpdate")) {
     // Both ABIs: (exec, graph, result info) and (exec, graph, error node,
-    // result). Once updated, the executable runs `graph`'s parameters: what
-    // it touches is read off that graph, as at instantiation.
+    // result). Once updated, the executable runs `graph`'s parameters.
     return [&](CUgraphExec exec, CUgraph graph, auto...) {
       const CUresult result = issue();
-      if (result == CUDA_SUCCESS && exec != nullptr) record_graph(rt, exec, graph);
+      if (result == CUDA_SUCCESS && exec != nullptr) update_graph(rt, exec, graph);
       return result;
     }(args...);
   } else if constexpr (is(id, "cuGraphExecDestroy")) {

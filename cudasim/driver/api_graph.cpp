@@ -70,15 +70,72 @@ CUresult add_kernel_node(CUgraphNode* ph, CUgraph hg, const CUgraphNode* deps, s
   return g->add(std::move(node), deps, n, ph);
 }
 
-template <typename Params>
-CUresult exec_set_kernel_node(CUgraphExec h, CUgraphNode node, const Params* p) {
+// A memset node, its parameters checked as cuMemsetD2D32 checks its own.
+CUresult make_memset_node(Driver* d, const CUDA_MEMSET_NODE_PARAMS& p, CUcontext ctx,
+                          GraphNode* out) {
+  if (ctx != nullptr && d->context(ctx) == nullptr) return CUDA_ERROR_INVALID_VALUE;
+  Op probe;  // validates the parameters now, as CUDA does
+  if (CUresult rc =
+          make_fill_op(*d, p.dst, p.pitch, p.value, p.elementSize, p.width, p.height, &probe);
+      rc != CUDA_SUCCESS) {
+    return rc;
+  }
+  out->type = CU_GRAPH_NODE_TYPE_MEMSET;
+  out->memset = p;
+  return CUDA_SUCCESS;
+}
+
+// A memcpy node, its parameters checked as cuMemcpy3D checks its own.
+CUresult make_memcpy_node(Driver* d, const CUDA_MEMCPY3D& p, CUcontext ctx, GraphNode* out) {
+  if (ctx != nullptr && d->context(ctx) == nullptr) return CUDA_ERROR_INVALID_VALUE;
+  CopyPlan probe;  // validates the parameters now, as CUDA does
+  if (CUresult rc = plan_copy(*d, p, &probe); rc != CUDA_SUCCESS) return rc;
+  out->type = CU_GRAPH_NODE_TYPE_MEMCPY;
+  out->memcpy = p;
+  return CUDA_SUCCESS;
+}
+
+// The executable graph `h`'s copy of `node` takes what `make` builds.
+template <typename Make>
+CUresult exec_set_node(CUgraphExec h, CUgraphNode node, const Make& make) {
   Driver* d = nullptr;
   if (CUresult rc = get_driver(&d); rc != CUDA_SUCCESS) return rc;
   auto exec = d->graph_execs.find(h);
-  if (!exec || p == nullptr) return CUDA_ERROR_INVALID_VALUE;
+  if (!exec) return CUDA_ERROR_INVALID_VALUE;
   GraphNode updated;
-  if (CUresult rc = make_kernel_node(d, *p, &updated); rc != CUDA_SUCCESS) return rc;
-  return exec->set_kernel_node(node, updated);
+  if (CUresult rc = make(d, &updated); rc != CUDA_SUCCESS) return rc;
+  return exec->set_node(node, updated);
+}
+
+template <typename Params>
+CUresult exec_set_kernel_node(CUgraphExec h, CUgraphNode node, const Params* p) {
+  if (p == nullptr) return CUDA_ERROR_INVALID_VALUE;
+  return exec_set_node(h, node, [&](Driver* d, GraphNode* out) {
+    return make_kernel_node(d, *p, out);
+  });
+}
+
+// cuGraphExecNodeSetParams: kernel, memset and memcpy nodes (the kinds
+// cudasim's graphs hold parameters for).
+CUresult exec_set_any_node(CUgraphExec h, CUgraphNode node, const CUgraphNodeParams* p) {
+  if (p == nullptr) return CUDA_ERROR_INVALID_VALUE;
+  return exec_set_node(h, node, [&](Driver* d, GraphNode* out) -> CUresult {
+    switch (enum_value(p->type)) {
+      case CU_GRAPH_NODE_TYPE_KERNEL:
+        return make_kernel_node(d, p->kernel, out);
+      case CU_GRAPH_NODE_TYPE_MEMSET: {
+        const CUDA_MEMSET_NODE_PARAMS_v2& m = p->memset;
+        return make_memset_node(
+            d, CUDA_MEMSET_NODE_PARAMS{m.dst, m.pitch, m.value, m.elementSize, m.width, m.height},
+            m.ctx, out);
+      }
+      case CU_GRAPH_NODE_TYPE_MEMCPY:
+        if (p->memcpy.flags != 0 || p->memcpy.reserved != 0) return CUDA_ERROR_INVALID_VALUE;
+        return make_memcpy_node(d, p->memcpy.copyParams, p->memcpy.copyCtx, out);
+      default:
+        return CUDA_ERROR_NOT_SUPPORTED;
+    }
+  });
 }
 
 template <typename Params>
@@ -233,17 +290,9 @@ CUDASIM_API CUresult cuGraphAddMemsetNode(CUgraphNode* ph, CUgraph hg, const CUg
     Driver* d = nullptr;
     std::shared_ptr<Graph> g;
     if (CUresult rc = find_graph(hg, &d, &g); rc != CUDA_SUCCESS) return rc;
-    if (p == nullptr || (ctx != nullptr && d->context(ctx) == nullptr))
-      return CUDA_ERROR_INVALID_VALUE;
-    Op probe;  // validates the parameters now, as CUDA does
-    if (CUresult rc = make_fill_op(*d, p->dst, p->pitch, p->value, p->elementSize, p->width,
-                                   p->height, &probe);
-        rc != CUDA_SUCCESS) {
-      return rc;
-    }
+    if (p == nullptr) return CUDA_ERROR_INVALID_VALUE;
     auto node = std::make_unique<GraphNode>();
-    node->type = CU_GRAPH_NODE_TYPE_MEMSET;
-    node->memset = *p;
+    if (CUresult rc = make_memset_node(d, *p, ctx, node.get()); rc != CUDA_SUCCESS) return rc;
     return g->add(std::move(node), deps, n, ph);
   });
 }
@@ -258,15 +307,37 @@ CUDASIM_API CUresult cuGraphAddMemcpyNode(CUgraphNode* ph, CUgraph hg, const CUg
     Driver* d = nullptr;
     std::shared_ptr<Graph> g;
     if (CUresult rc = find_graph(hg, &d, &g); rc != CUDA_SUCCESS) return rc;
-    if (p == nullptr || (ctx != nullptr && d->context(ctx) == nullptr))
-      return CUDA_ERROR_INVALID_VALUE;
-    CopyPlan probe;  // validates the parameters now, as CUDA does
-    if (CUresult rc = plan_copy(*d, *p, &probe); rc != CUDA_SUCCESS) return rc;
+    if (p == nullptr) return CUDA_ERROR_INVALID_VALUE;
     auto node = std::make_unique<GraphNode>();
-    node->type = CU_GRAPH_NODE_TYPE_MEMCPY;
-    node->memcpy = *p;
+    if (CUresult rc = make_memcpy_node(d, *p, ctx, node.get()); rc != CUDA_SUCCESS) return rc;
     return g->add(std::move(node), deps, n, ph);
   });
+}
+
+CUDASIM_API CUresult cuGraphExecMemsetNodeSetParams(CUgraphExec h, CUgraphNode node,
+                                                    const CUDA_MEMSET_NODE_PARAMS* p,
+                                                    CUcontext ctx) {
+  return api([&] {
+    if (p == nullptr) return CUDA_ERROR_INVALID_VALUE;
+    return exec_set_node(h, node, [&](Driver* d, GraphNode* out) {
+      return make_memset_node(d, *p, ctx, out);
+    });
+  });
+}
+
+CUDASIM_API CUresult cuGraphExecMemcpyNodeSetParams(CUgraphExec h, CUgraphNode node,
+                                                    const CUDA_MEMCPY3D* p, CUcontext ctx) {
+  return api([&] {
+    if (p == nullptr) return CUDA_ERROR_INVALID_VALUE;
+    return exec_set_node(h, node, [&](Driver* d, GraphNode* out) {
+      return make_memcpy_node(d, *p, ctx, out);
+    });
+  });
+}
+
+CUDASIM_API CUresult cuGraphExecNodeSetParams(CUgraphExec h, CUgraphNode node,
+                                              CUgraphNodeParams* p) {
+  return api([&] { return exec_set_any_node(h, node, p); });
 }
 
 CUDASIM_API CUresult cuGraphMemcpyNodeGetParams(CUgraphNode h, CUDA_MEMCPY3D* p) {

@@ -219,6 +219,11 @@
     cuGraphExecKernelNodeSetParams)                                                              \
   X("cuGraphExecKernelNodeSetParams", 12000, cuGraphExecKernelNodeSetParams_v2,                  \
     cuGraphExecKernelNodeSetParams_v2)                                                           \
+  X("cuGraphExecMemsetNodeSetParams", 10020, cuGraphExecMemsetNodeSetParams,                     \
+    cuGraphExecMemsetNodeSetParams)                                                              \
+  X("cuGraphExecMemcpyNodeSetParams", 10020, cuGraphExecMemcpyNodeSetParams,                     \
+    cuGraphExecMemcpyNodeSetParams)                                                              \
+  X("cuGraphExecNodeSetParams", 12020, cuGraphExecNodeSetParams, cuGraphExecNodeSetParams)       \
   X("cuGraphExecUpdate", 10020, cuGraphExecUpdate, cuGraphExecUpdate)                           \
   X("cuGraphExecUpdate", 12000, cuGraphExecUpdate_v2, cuGraphExecUpdate_v2)                      \
   X("cuGraphAddMemsetNode", 10000, cuGraphAddMemsetNode, cuGraphAddMemsetNode)                   \

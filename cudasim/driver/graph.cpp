@@ -47,16 +47,18 @@ std::vector<GraphNode> Graph::snapshot(std::vector<CUgraphNode>* origins) const 
   return out;
 }
 
-CUresult GraphExec::set_kernel_node(CUgraphNode origin, const GraphNode& node) {
+CUresult GraphExec::set_node(CUgraphNode origin, const GraphNode& node) {
   std::lock_guard lock(mu_);
   for (std::size_t i = 0; i < origins_.size(); ++i) {
     if (origins_[i] != origin) continue;
     GraphNode& n = nodes_[i];
-    if (n.type != CU_GRAPH_NODE_TYPE_KERNEL || n.op) return CUDA_ERROR_INVALID_VALUE;
+    if (n.type != node.type || n.op) return CUDA_ERROR_INVALID_VALUE;
     n.function = node.function;
     n.by_kern = node.by_kern;
     n.dims = node.dims;
     n.params = node.params;
+    n.memset = node.memset;
+    n.memcpy = node.memcpy;
     return CUDA_SUCCESS;
   }
   return CUDA_ERROR_INVALID_VALUE;

@@ -60,10 +60,12 @@ class GraphExec {
   GraphExec(std::vector<GraphNode> nodes, std::vector<CUgraphNode> origins)
       : nodes_(std::move(nodes)), origins_(std::move(origins)) {}
   CUresult launch(Driver& d, Context& ctx, const std::shared_ptr<Stream>& s) const;
-  // cuGraphExecKernelNodeSetParams: later launches run the kernel node copied
-  // from `origin` with `node`'s function, dimensions and parameters.
-  // CUDA_ERROR_INVALID_VALUE when `origin` is no kernel node of this graph.
-  CUresult set_kernel_node(CUgraphNode origin, const GraphNode& node);
+  // cuGraphExec{Kernel,Memset,Memcpy}NodeSetParams and
+  // cuGraphExecNodeSetParams: later launches run the node copied from
+  // `origin` with `node`'s parameters. CUDA_ERROR_INVALID_VALUE when
+  // `origin` is no node of this graph of `node`'s type (nodes captured from
+  // a stream as work of another kind included).
+  CUresult set_node(CUgraphNode origin, const GraphNode& node);
   // cuGraphExecUpdate: `nodes` (a snapshot of another graph, `origins` its
   // node handles) pair with this executable's nodes in order. They must be
   // as many, of the same types, with the same dependencies (by position);

@@ -21,6 +21,17 @@ CUDA_KERNEL_NODE_PARAMS one_block(CUfunction function, void** params) {
   return kp;
 }
 
+// A memset node's parameters: `words` 4-byte words of `value` in one row.
+CUDA_MEMSET_NODE_PARAMS words_of(CUdeviceptr dst, unsigned value, std::size_t words) {
+  CUDA_MEMSET_NODE_PARAMS ms{};
+  ms.dst = dst;
+  ms.value = value;
+  ms.elementSize = 4;
+  ms.width = words;
+  ms.height = 1;
+  return ms;
+}
+
 // Two device buffers of 16 words, zeroed.
 void two_zeroed_buffers(CUdeviceptr* a, CUdeviceptr* b) {
   for (CUdeviceptr* buffer : {a, b}) {
@@ -37,12 +48,7 @@ TEST_F(Graphs, BuildInstantiateLaunch) {
   CUgraph g = nullptr;
   ASSERT_CU(cuGraphCreate(&g, 0));
   CUgraphNode reset = nullptr, add = nullptr, check = nullptr;
-  CUDA_MEMSET_NODE_PARAMS ms{};
-  ms.dst = x;
-  ms.value = 0;
-  ms.elementSize = 4;
-  ms.width = 64;
-  ms.height = 1;
+  const CUDA_MEMSET_NODE_PARAMS ms = words_of(x, 0, 64);
   ASSERT_CU(cuGraphAddMemsetNode(&reset, g, nullptr, 0, &ms, ctx_));
   float* p = reinterpret_cast<float*>(x);
   int n = 64;
@@ -334,11 +340,7 @@ TEST_F(Graphs, ExecUpdateTakesTheParametersOfAGraphOfTheSameShape) {
   ASSERT_CU(cuGraphCreate(&retyped, 0));
   CUgraphNode typed[2] = {};
   ASSERT_CU(cuGraphAddKernelNode(&typed[0], retyped, nullptr, 0, &kp));
-  CUDA_MEMSET_NODE_PARAMS mp{};
-  mp.dst = a;
-  mp.elementSize = 4;
-  mp.width = 16;
-  mp.height = 1;
+  const CUDA_MEMSET_NODE_PARAMS mp = words_of(a, 0, 16);
   ASSERT_CU(cuGraphAddMemsetNode(&typed[1], retyped, &typed[0], 1, &mp, nullptr));
   EXPECT_EQ(cuGraphExecUpdate(exec, retyped, &info), CUDA_ERROR_GRAPH_EXEC_UPDATE_FAILURE);
   EXPECT_EQ(info.result, CU_GRAPH_EXEC_UPDATE_ERROR_NODE_TYPE_CHANGED);
@@ -352,6 +354,71 @@ TEST_F(Graphs, ExecUpdateTakesTheParametersOfAGraphOfTheSameShape) {
   EXPECT_EQ(got, std::vector<float>(16, 2.0f));
   ASSERT_CU(cuGraphExecDestroy(exec));
   for (CUgraph g : {on_a, on_b, single, unchained, retyped}) ASSERT_CU(cuGraphDestroy(g));
+  ASSERT_CU(cuMemFree(a));
+  ASSERT_CU(cuMemFree(b));
+}
+
+// The executable graph's memset and memcpy nodes take new parameters
+// (cuGraphExecMemsetNodeSetParams, cuGraphExecMemcpyNodeSetParams and the
+// generic cuGraphExecNodeSetParams); the graph keeps its own, and a node of
+// another type is refused.
+TEST_F(Graphs, ExecMemsetAndMemcpyNodesTakeNewParameters) {
+  CUdeviceptr a = 0, b = 0;
+  ASSERT_NO_FATAL_FAILURE(two_zeroed_buffers(&a, &b));
+  CUgraph g = nullptr;
+  ASSERT_CU(cuGraphCreate(&g, 0));
+  CUDA_MEMSET_NODE_PARAMS ms = words_of(a, 7, 16);
+  CUgraphNode fill = nullptr;
+  ASSERT_CU(cuGraphAddMemsetNode(&fill, g, nullptr, 0, &ms, nullptr));
+  // Copies the first 4 words of a over b's.
+  CUDA_MEMCPY3D cp{};
+  cp.srcMemoryType = cp.dstMemoryType = CU_MEMORYTYPE_DEVICE;
+  cp.srcDevice = a;
+  cp.dstDevice = b;
+  cp.WidthInBytes = 4 * sizeof(int);
+  cp.Height = cp.Depth = 1;
+  CUgraphNode copy = nullptr;
+  ASSERT_CU(cuGraphAddMemcpyNode(&copy, g, &fill, 1, &cp, nullptr));
+  CUgraphExec exec = nullptr;
+  ASSERT_CU(cuGraphInstantiate(&exec, g, 0));
+
+  // Fill b with 9 instead, then copy b's first words into a.
+  ms.dst = b;
+  ms.value = 9;
+  ASSERT_CU(cuGraphExecMemsetNodeSetParams(exec, fill, &ms, nullptr));
+  cp.srcDevice = b;
+  cp.dstDevice = a;
+  ASSERT_CU(cuGraphExecMemcpyNodeSetParams(exec, copy, &cp, nullptr));
+  ASSERT_CU(cuGraphLaunch(exec, nullptr));
+  ASSERT_CU(cuCtxSynchronize());
+  std::vector<int> got(16);
+  ASSERT_CU(cuMemcpyDtoH(got.data(), a, 16 * sizeof(int)));
+  EXPECT_EQ(got, (std::vector<int>{9, 9, 9, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
+  CUDA_MEMSET_NODE_PARAMS back{};
+  ASSERT_CU(cuGraphMemsetNodeGetParams(fill, &back));
+  EXPECT_EQ(back.dst, a);  // the graph's own node is unchanged
+
+  // The generic setter, for each kind: fill a with 5, copy a over b.
+  CUgraphNodeParams np{};
+  np.type = CU_GRAPH_NODE_TYPE_MEMSET;
+  np.memset = CUDA_MEMSET_NODE_PARAMS_v2{a, 0, 5, 4, 16, 1, nullptr};
+  ASSERT_CU(cuGraphExecNodeSetParams(exec, fill, &np));
+  CUgraphNodeParams cpn{};
+  cpn.type = CU_GRAPH_NODE_TYPE_MEMCPY;
+  cpn.memcpy.copyParams = cp;
+  cpn.memcpy.copyParams.srcDevice = a;
+  cpn.memcpy.copyParams.dstDevice = b;
+  ASSERT_CU(cuGraphExecNodeSetParams(exec, copy, &cpn));
+  ASSERT_CU(cuGraphLaunch(exec, nullptr));
+  ASSERT_CU(cuCtxSynchronize());
+  ASSERT_CU(cuMemcpyDtoH(got.data(), b, 16 * sizeof(int)));
+  EXPECT_EQ(got, (std::vector<int>{5, 5, 5, 5, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9}));
+
+  // Wrong kinds: a memset's parameters for the memcpy node, and the reverse.
+  EXPECT_EQ(cuGraphExecMemsetNodeSetParams(exec, copy, &ms, nullptr), CUDA_ERROR_INVALID_VALUE);
+  EXPECT_EQ(cuGraphExecNodeSetParams(exec, fill, &cpn), CUDA_ERROR_INVALID_VALUE);
+  ASSERT_CU(cuGraphExecDestroy(exec));
+  ASSERT_CU(cuGraphDestroy(g));
   ASSERT_CU(cuMemFree(a));
   ASSERT_CU(cuMemFree(b));
 }

@@ -11,7 +11,9 @@
 // launches, every executable graph's kernel node is pointed at a buffer of
 // its own that no graph named before: in the even graphs by
 // cuGraphExecKernelNodeSetParams, in the odd ones by cuGraphExecUpdate from
-// a graph of the same shape built for it.
+// a graph of the same shape built for it. Its memset node and its upload
+// are pointed at buffers of their own as well (the memset and memcpy node
+// setters in the even graphs, cuGraphExecNodeSetParams in the odd ones).
 //
 // Prints one hash per buffer and per host result, so a run under gpuswap can
 // be compared byte for byte with a run on a card large enough. Exit 0: ran;
@@ -46,9 +48,43 @@ struct GraphBuffers {
   CUdeviceptr upload_to;      // memcpy node from pinned host memory
   CUdeviceptr download_from;  // memcpy node to pinned host memory
   CUdeviceptr kernel_later;   // the kernel node's, after the executable graph's update
+  CUdeviceptr fill_later;     // the memset node's, after it
+  CUdeviceptr upload_later;   // the upload's destination, after it
 };
 
-constexpr int kPerGraph = 7;
+constexpr int kPerGraph = 9;
+
+// The nodes whose parameters the executable graph later changes.
+struct GraphNodes {
+  CUgraphNode kernel = nullptr;
+  CUgraphNode fill = nullptr;
+  CUgraphNode upload = nullptr;
+};
+
+// The memset node: the first half of every row of `dst`.
+CUDA_MEMSET_NODE_PARAMS fill_params(CUdeviceptr dst, std::uint32_t k) {
+  CUDA_MEMSET_NODE_PARAMS ms{};
+  ms.dst = dst;
+  ms.pitch = kPitch;
+  ms.value = 0xa5a50000u + k;
+  ms.elementSize = 4;
+  ms.width = kPitch / 2 / 4;
+  ms.height = kRows;
+  return ms;
+}
+
+// The upload node: all of `src` (pinned host memory) into `dst`.
+CUDA_MEMCPY3D upload_params(void* src, CUdeviceptr dst) {
+  CUDA_MEMCPY3D up{};
+  up.srcMemoryType = CU_MEMORYTYPE_HOST;
+  up.srcHost = src;
+  up.dstMemoryType = CU_MEMORYTYPE_DEVICE;
+  up.dstDevice = dst;
+  up.WidthInBytes = kBytes;
+  up.Height = 1;
+  up.Depth = 1;
+  return up;
+}
 
 // The kernel node's parameters: mix(data, kWords, k) by CUfunction, or by
 // CUkernel alone for even k. `args` must outlive the call they are passed to.
@@ -76,7 +112,7 @@ struct KernelNode {
 // the executable graph).
 bool build_graph(CUfunction function, CUkernel kernel_handle, const GraphBuffers& b,
                  CUdeviceptr kernel_buffer, std::uint32_t k, void* upload_src, void* download_dst,
-                 CUcontext context, CUgraph* graph_out, CUgraphNode* kernel_out) {
+                 CUcontext context, CUgraph* graph_out, GraphNodes* nodes_out) {
   CUgraph graph = nullptr;
   if (!ok(cuGraphCreate(&graph, 0), "cuGraphCreate")) return false;
   *graph_out = graph;
@@ -86,15 +122,7 @@ bool build_graph(CUfunction function, CUkernel kernel_handle, const GraphBuffers
   if (!ok(cuGraphAddKernelNode(&kernel, graph, nullptr, 0, &node.params), "cuGraphAddKernelNode")) {
     return false;
   }
-  *kernel_out = kernel;
-
-  CUDA_MEMSET_NODE_PARAMS ms{};
-  ms.dst = b.fill;
-  ms.pitch = kPitch;
-  ms.value = 0xa5a50000u + k;
-  ms.elementSize = 4;
-  ms.width = kPitch / 2 / 4;
-  ms.height = kRows;
+  const CUDA_MEMSET_NODE_PARAMS ms = fill_params(b.fill, k);
   if (!ok(cuGraphAddMemsetNode(&fill, graph, &kernel, 1, &ms, context), "cuGraphAddMemsetNode")) {
     return false;
   }
@@ -116,17 +144,11 @@ bool build_graph(CUfunction function, CUkernel kernel_handle, const GraphBuffers
     return false;
   }
 
-  CUDA_MEMCPY3D up{};
-  up.srcMemoryType = CU_MEMORYTYPE_HOST;
-  up.srcHost = upload_src;
-  up.dstMemoryType = CU_MEMORYTYPE_DEVICE;
-  up.dstDevice = b.upload_to;
-  up.WidthInBytes = kBytes;
-  up.Height = 1;
-  up.Depth = 1;
+  const CUDA_MEMCPY3D up = upload_params(upload_src, b.upload_to);
   if (!ok(cuGraphAddMemcpyNode(&upload, graph, &copy, 1, &up, context), "cuGraphAddMemcpyNode")) {
     return false;
   }
+  *nodes_out = GraphNodes{kernel, fill, upload};
 
   CUDA_MEMCPY3D down{};
   down.srcMemoryType = CU_MEMORYTYPE_DEVICE;
@@ -179,10 +201,10 @@ int main(int argc, char** argv) {
   std::vector<void*> downloads(static_cast<std::size_t>(graphs));
   std::vector<CUgraphExec> execs(static_cast<std::size_t>(graphs));
   std::vector<CUgraph> graph_handles(static_cast<std::size_t>(graphs));
-  std::vector<CUgraphNode> kernel_nodes(static_cast<std::size_t>(graphs));
+  std::vector<GraphNodes> nodes(static_cast<std::size_t>(graphs));
   const auto buffers_of = [&](int g) {
     const CUdeviceptr* at = &device_buffers[static_cast<std::size_t>(g) * kPerGraph];
-    return GraphBuffers{at[0], at[1], at[2], at[3], at[4], at[5], at[6]};
+    return GraphBuffers{at[0], at[1], at[2], at[3], at[4], at[5], at[6], at[7], at[8]};
   };
   for (int g = 0; g < graphs; ++g) {
     if (!ok(cuMemAllocHost(&uploads[g], kBytes), "cuMemAllocHost") ||
@@ -191,7 +213,7 @@ int main(int argc, char** argv) {
     }
     if (!build_graph(function, kernel_handle, buffers_of(g), buffers_of(g).kernel,
                      static_cast<std::uint32_t>(7 + g), uploads[g], downloads[g], context,
-                     &graph_handles[g], &kernel_nodes[g]) ||
+                     &graph_handles[g], &nodes[g]) ||
         !ok(cuGraphInstantiate(&execs[g], graph_handles[g], 0), "cuGraphInstantiate")) {
       return 1;
     }
@@ -204,19 +226,46 @@ int main(int argc, char** argv) {
       const auto k = static_cast<std::uint32_t>(7 + g);
       if (g % 2 == 0) {
         const KernelNode node(function, kernel_handle, b.kernel_later, k);
-        if (!ok(cuGraphExecKernelNodeSetParams(execs[g], kernel_nodes[g], &node.params),
+        if (!ok(cuGraphExecKernelNodeSetParams(execs[g], nodes[g].kernel, &node.params),
                 "cuGraphExecKernelNodeSetParams")) {
+          return 1;
+        }
+      } else {
+        CUgraph same_shape = nullptr;
+        GraphNodes unused;
+        CUgraphExecUpdateResultInfo info{};
+        if (!build_graph(function, kernel_handle, b, b.kernel_later, k, uploads[g], downloads[g],
+                         context, &same_shape, &unused) ||
+            !ok(cuGraphExecUpdate(execs[g], same_shape, &info), "cuGraphExecUpdate") ||
+            !ok(cuGraphDestroy(same_shape), "cuGraphDestroy")) {
+          return 1;
+        }
+      }
+      // The memset and the upload move to buffers of their own too: by the
+      // node-specific setters in the even graphs, by the generic one in the
+      // odd ones.
+      const CUDA_MEMSET_NODE_PARAMS ms = fill_params(b.fill_later, k);
+      const CUDA_MEMCPY3D up = upload_params(uploads[g], b.upload_later);
+      if (g % 2 == 0) {
+        if (!ok(cuGraphExecMemsetNodeSetParams(execs[g], nodes[g].fill, &ms, context),
+                "cuGraphExecMemsetNodeSetParams") ||
+            !ok(cuGraphExecMemcpyNodeSetParams(execs[g], nodes[g].upload, &up, context),
+                "cuGraphExecMemcpyNodeSetParams")) {
           return 1;
         }
         continue;
       }
-      CUgraph same_shape = nullptr;
-      CUgraphNode unused = nullptr;
-      CUgraphExecUpdateResultInfo info{};
-      if (!build_graph(function, kernel_handle, b, b.kernel_later, k, uploads[g], downloads[g],
-                       context, &same_shape, &unused) ||
-          !ok(cuGraphExecUpdate(execs[g], same_shape, &info), "cuGraphExecUpdate") ||
-          !ok(cuGraphDestroy(same_shape), "cuGraphDestroy")) {
+      CUgraphNodeParams fill{};
+      fill.type = CU_GRAPH_NODE_TYPE_MEMSET;
+      fill.memset = {ms.dst, ms.pitch, ms.value, ms.elementSize, ms.width, ms.height, context};
+      CUgraphNodeParams upload{};
+      upload.type = CU_GRAPH_NODE_TYPE_MEMCPY;
+      upload.memcpy.copyCtx = context;
+      upload.memcpy.copyParams = up;
+      if (!ok(cuGraphExecNodeSetParams(execs[g], nodes[g].fill, &fill),
+              "cuGraphExecNodeSetParams") ||
+          !ok(cuGraphExecNodeSetParams(execs[g], nodes[g].upload, &upload),
+              "cuGraphExecNodeSetParams")) {
         return 1;
       }
     }
