@@ -1052,12 +1052,12 @@ Status Runtime::try_prepare_locked(std::size_t count, const Get& get, bool disti
       }
     }
     unique.accesses.push_back({region.id(), touch.mode});
+    // Told the policy just below, under the same lock: no decision can come
+    // between the flag and the report.
+    if (touch.mode != AccessMode::read) touch.region->note_write_reported();
   }
   policy_->on_operation({operation.signature, reinterpret_cast<policy::StreamId>(stream),
                          operation.kind, unique.accesses});
-  for (const Touch& touch : unique.items) {
-    if (touch.mode != AccessMode::read) touch.region->note_write_reported();
-  }
   if (trace_ != nullptr && trace_->enabled()) {
     // `full` traces record every operation's regions, so a run can be
     // replayed under another policy.
@@ -1219,8 +1219,7 @@ Status Runtime::address_range(CUdeviceptr pointer, CUdeviceptr* base, std::uint6
 SwapStats Runtime::stats() const {
   std::lock_guard lock(mu_);
   SwapStats stats = stats_;
-  slots_->for_each(
-      [&](const ThreadSlots::Slot& slot) { stats.fast_launches += slot.fast_launches(); });
+  stats.fast_launches = slots_->fast_launches();
   return stats;
 }
 
@@ -1236,9 +1235,8 @@ void Runtime::finish() noexcept {
               s.evictions, s.bytes_to_host, s.restores, s.bytes_to_device, s.discards,
               s.fresh_pages, s.reused_mappings, static_cast<double>(s.stall_ns) / 1e6,
               s.out_of_memory);
-    std::uint64_t fast = 0;
-    slots_->for_each([&](const ThreadSlots::Slot& slot) { fast += slot.fast_launches(); });
-    log::info(kRuntime, "{} kernel launches took the fast path (no lock, no pins)", fast);
+    log::info(kRuntime, "{} kernel launches took the fast path (no lock, no pins)",
+              slots_->fast_launches());
     if (evict_ahead_bytes_ != 0) {
       log::info(kRuntime, "evicting ahead: {} of the evictions ahead ({} taken back)",
                 s.evictions_ahead, s.ahead_cancelled);

@@ -86,6 +86,12 @@ class ThreadSlots : public std::enable_shared_from_this<ThreadSlots> {
     const std::size_t count = claimed_.load(std::memory_order_acquire);
     for (std::size_t i = 0; i < count; ++i) visit(*slots_[i]);
   }
+  // Launches all slots have issued by the fast path.
+  std::uint64_t fast_launches() const {
+    std::uint64_t total = 0;
+    for_each([&](const Slot& slot) { total += slot.fast_launches(); });
+    return total;
+  }
   std::uint64_t id() const { return id_; }
 
  private:
