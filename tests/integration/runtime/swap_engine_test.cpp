@@ -181,6 +181,12 @@ class SwapEngine : public CudasimDriverFixture {
         open);
   }
 
+  // fill() on the device and on the shadow alike.
+  void fill_shadowed(Buffer& buffer, std::uint32_t seed, CUstream stream) {
+    ASSERT_TRUE(fill(buffer, seed, stream).is_ok());
+    shadow_fill(buffer, seed);
+  }
+
   // Fills the shadow as fill_kernel fills the device.
   static void shadow_fill(Buffer& buffer, std::uint32_t seed) {
     for (std::uint32_t i = 0; i < buffer.words(); ++i) buffer.shadow[i] = pattern(seed, i);
@@ -224,8 +230,7 @@ TEST_F(SwapEngine, FourTimesTheBudgetKeepsEveryByteAcrossEvictAndRestore) {
   ASSERT_GE(total, 4 * kBudget);
 
   for (std::size_t i = 0; i < buffers.size(); ++i) {
-    ASSERT_TRUE(fill(buffers[i], static_cast<std::uint32_t>(i + 1), stream_).is_ok());
-    shadow_fill(buffers[i], static_cast<std::uint32_t>(i + 1));
+    ASSERT_NO_FATAL_FAILURE(fill_shadowed(buffers[i], static_cast<std::uint32_t>(i + 1), stream_));
   }
   std::mt19937 random(7);
   for (std::uint32_t round = 1; round <= 4; ++round) {
@@ -257,8 +262,7 @@ TEST_F(SwapEngine, FourTimesTheBudgetKeepsEveryByteAcrossEvictAndRestore) {
 TEST_F(SwapEngine, EvictionWaitsForTheKernelThatUsesTheRegion) {
   start(tight_config());
   Buffer buffer = allocate(4 * kMiB);
-  ASSERT_TRUE(fill(buffer, 11, stream_).is_ok());
-  shadow_fill(buffer, 11);
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(buffer, 11, stream_));
 
   // Hold the stream in a host function, then queue a kernel on the region.
   std::atomic<bool> open{false};
@@ -294,8 +298,7 @@ TEST_F(SwapEngine, EvictionWaitsForTheDefaultStreamsKernel) {
   Buffer buffer = allocate(4 * kMiB);
   CUstream doomed = nullptr;
   ASSERT_EQ(driver_.cuStreamCreate(&doomed, CU_STREAM_NON_BLOCKING), CUDA_SUCCESS);
-  ASSERT_TRUE(fill(buffer, 11, doomed).is_ok());
-  shadow_fill(buffer, 11);
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(buffer, 11, doomed));
   ASSERT_EQ(driver_.cuStreamSynchronize(doomed), CUDA_SUCCESS);
   runtime_->stream_destroying(doomed);
   ASSERT_EQ(driver_.cuStreamDestroy(doomed), CUDA_SUCCESS);
@@ -330,8 +333,7 @@ TEST_F(SwapEngine, ADestroyedStreamsWorkIsWaitedForWithoutSynchronisingTheContex
   CUstream other = nullptr;
   ASSERT_EQ(driver_.cuStreamCreate(&doomed, CU_STREAM_NON_BLOCKING), CUDA_SUCCESS);
   ASSERT_EQ(driver_.cuStreamCreate(&other, CU_STREAM_NON_BLOCKING), CUDA_SUCCESS);
-  ASSERT_TRUE(fill(buffer, 21, doomed).is_ok());
-  shadow_fill(buffer, 21);
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(buffer, 21, doomed));
 
   std::atomic<bool> doomed_open{false};
   std::atomic<bool> other_open{false};
@@ -381,8 +383,7 @@ class SlowLinkSwapEngine : public SwapEngine {
 TEST_F(SlowLinkSwapEngine, AnEvictionWaitsForTheRegionsRestoreStillInFlight) {
   start(tight_config());
   Buffer buffer = allocate(4 * kMiB);
-  ASSERT_TRUE(fill(buffer, 31, stream_).is_ok());
-  shadow_fill(buffer, 31);
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(buffer, 31, stream_));
   ASSERT_TRUE(runtime_->evict(buffer.dptr).is_ok());
   ASSERT_EQ(runtime_->region_at(buffer.dptr)->state_snapshot(), RegionState::kEvicted);
 
@@ -412,8 +413,7 @@ TEST_F(SwapEngine, EvictionsAheadKeepRoomFreeAndLoseNothing) {
   std::vector<Buffer> buffers;
   for (std::uint32_t i = 0; i < 6; ++i) {
     buffers.push_back(allocate(4 * kMiB));
-    ASSERT_TRUE(fill(buffers.back(), 60 + i, stream_).is_ok());
-    shadow_fill(buffers.back(), 60 + i);
+    ASSERT_NO_FATAL_FAILURE(fill_shadowed(buffers.back(), 60 + i, stream_));
   }
   // 24 MiB were filled into a 16 MiB budget that keeps 8 free: the oldest
   // went out ahead of need.
@@ -434,11 +434,9 @@ TEST_F(SwapEngine, EvictionsAheadKeepRoomFreeAndLoseNothing) {
 TEST_F(SlowLinkSwapEngine, ARegionWantedBackWhileItsCopyAheadRunsStaysResident) {
   start(ahead_config(tight_config()));
   Buffer old = allocate(4 * kMiB);
-  ASSERT_TRUE(fill(old, 71, stream_).is_ok());
-  shadow_fill(old, 71);
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(old, 71, stream_));
   Buffer next = allocate(6 * kMiB);
-  ASSERT_TRUE(fill(next, 72, stream_).is_ok());
-  shadow_fill(next, 72);
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(next, 72, stream_));
   // 10 of 16 MiB in use, 6 free: `old` is being copied out ahead (4 MiB at
   // 0.25 GB/s, about 17 ms).
   ASSERT_EQ(runtime_->region_at(old.dptr)->state_snapshot(), RegionState::kEvicting);
@@ -457,16 +455,14 @@ TEST_F(SlowLinkSwapEngine, ARegionFreedWhileItsCopyAheadRunsIsFreed) {
   Buffer old = allocate(4 * kMiB);
   ASSERT_TRUE(fill(old, 81, stream_).is_ok());
   Buffer next = allocate(6 * kMiB);
-  ASSERT_TRUE(fill(next, 82, stream_).is_ok());
-  shadow_fill(next, 82);
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(next, 82, stream_));
   ASSERT_EQ(runtime_->region_at(old.dptr)->state_snapshot(), RegionState::kEvicting);
   EXPECT_TRUE(runtime_->mem_free(old.dptr).is_ok());
   EXPECT_EQ(runtime_->region_at(old.dptr), nullptr);
   EXPECT_EQ(runtime_->stats().ahead_cancelled, 1u);
   // Its pages serve the next region placed there, and nothing was lost.
   Buffer again = allocate(4 * kMiB);
-  ASSERT_TRUE(fill(again, 83, stream_).is_ok());
-  shadow_fill(again, 83);
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(again, 83, stream_));
   expect_contents(again, stream_);
   expect_contents(next, stream_);
 }
@@ -496,8 +492,7 @@ TEST_F(SwapEngine, AllocationsBeyondDeviceAndHostBudgetAreRefused) {
   config.host_budget = config::Size::bytes(32 * kMiB);
   start(config);
   Buffer kept = allocate(8 * kMiB);
-  ASSERT_TRUE(fill(kept, 3, stream_).is_ok());
-  shadow_fill(kept, 3);
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(kept, 3, stream_));
 
   CUdeviceptr huge = 0;
   const Status status = runtime_->mem_alloc(48 * kMiB, &huge);
@@ -513,8 +508,7 @@ TEST_F(SwapEngine, AllocationsBeyondDeviceAndHostBudgetAreRefused) {
 TEST_F(SwapEngine, BadFreesAreInvalidValueAndChangeNothing) {
   start(tight_config());
   Buffer buffer = allocate(6 * kMiB);
-  ASSERT_TRUE(fill(buffer, 9, stream_).is_ok());
-  shadow_fill(buffer, 9);
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(buffer, 9, stream_));
 
   EXPECT_EQ(runtime_->mem_free(buffer.dptr + 4096).to_cuda(), CUDA_ERROR_INVALID_VALUE);
   EXPECT_EQ(runtime_->mem_free(buffer.dptr + 3 * kMiB).to_cuda(), CUDA_ERROR_INVALID_VALUE);
@@ -549,8 +543,7 @@ TEST_F(SwapEngine, SmallAllocationsPassThroughAndCountAgainstTheBudget) {
   std::vector<Buffer> regions;
   for (int i = 0; i < 4; ++i) {
     regions.push_back(allocate(4 * kMiB));
-    ASSERT_TRUE(fill(regions.back(), 20 + i, stream_).is_ok());
-    shadow_fill(regions.back(), 20 + i);
+    ASSERT_NO_FATAL_FAILURE(fill_shadowed(regions.back(), 20 + i, stream_));
   }
   EXPECT_EQ(runtime_->stats().evictions, 0u);
 
@@ -590,8 +583,7 @@ TEST_F(SwapEngine, AFreedRegionsPagesServeTheNextRegionPlacedThere) {
   // what its kernel writes.
   Buffer second = allocate(6 * kMiB);
   ASSERT_EQ(second.dptr, address);
-  ASSERT_TRUE(fill(second, 32, stream_).is_ok());
-  shadow_fill(second, 32);
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(second, 32, stream_));
   expect_contents(second, stream_);
   EXPECT_EQ(runtime_->stats().reused_mappings, 1u);
   EXPECT_EQ(runtime_->stats().fresh_pages, 2u);
@@ -600,8 +592,7 @@ TEST_F(SwapEngine, AFreedRegionsPagesServeTheNextRegionPlacedThere) {
   ASSERT_TRUE(runtime_->mem_free(second.dptr).is_ok());
   Buffer third = allocate(10 * kMiB);
   ASSERT_EQ(third.dptr, address);
-  ASSERT_TRUE(fill(third, 33, stream_).is_ok());
-  shadow_fill(third, 33);
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(third, 33, stream_));
   expect_contents(third, stream_);
   EXPECT_EQ(runtime_->stats().reused_mappings, 1u);
   EXPECT_EQ(runtime_->stats().evictions, 0u);
@@ -612,16 +603,14 @@ TEST_F(SwapEngine, ParkedPagesAreTakenBackBeforeAnyRegionIsEvicted) {
   Buffer freed = allocate(8 * kMiB);
   Buffer kept = allocate(4 * kMiB);
   ASSERT_TRUE(fill(freed, 41, stream_).is_ok());
-  ASSERT_TRUE(fill(kept, 42, stream_).is_ok());
-  shadow_fill(kept, 42);
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(kept, 42, stream_));
   ASSERT_TRUE(runtime_->mem_free(freed.dptr).is_ok());
 
   // 10 MiB does not fit the 8 MiB hole, so it lands past `kept`; with 4 MiB
   // resident, 14 MiB fit the budget, but only by reusing the parked chunks.
   Buffer big = allocate(10 * kMiB);
   ASSERT_GT(big.dptr, kept.dptr);
-  ASSERT_TRUE(fill(big, 43, stream_).is_ok());
-  shadow_fill(big, 43);
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(big, 43, stream_));
   EXPECT_EQ(runtime_->stats().evictions, 0u);
   expect_contents(big, stream_);
   expect_contents(kept, stream_);
@@ -630,8 +619,7 @@ TEST_F(SwapEngine, ParkedPagesAreTakenBackBeforeAnyRegionIsEvicted) {
   // budget really is short, so something is evicted.
   Buffer again = allocate(8 * kMiB);
   ASSERT_EQ(again.dptr, freed.dptr);
-  ASSERT_TRUE(fill(again, 44, stream_).is_ok());
-  shadow_fill(again, 44);
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(again, 44, stream_));
   EXPECT_GT(runtime_->stats().evictions, 0u);
   expect_contents(again, stream_);
   expect_contents(big, stream_);
@@ -719,13 +707,11 @@ TEST_F(SwapEngine, RegionsThePinListNamesAreNeverEvicted) {
   config.pin.push_back(first);
   start(config);
   Buffer pinned = allocate(4 * kMiB);
-  ASSERT_TRUE(fill(pinned, 5, stream_).is_ok());
-  shadow_fill(pinned, 5);
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(pinned, 5, stream_));
   std::vector<Buffer> others;
   for (int i = 0; i < 6; ++i) {
     others.push_back(allocate(4 * kMiB));
-    ASSERT_TRUE(fill(others.back(), 60 + i, stream_).is_ok());
-    shadow_fill(others.back(), 60 + i);
+    ASSERT_NO_FATAL_FAILURE(fill_shadowed(others.back(), 60 + i, stream_));
     EXPECT_EQ(runtime_->region_at(pinned.dptr)->state_snapshot(), RegionState::kResident);
   }
   EXPECT_EQ(runtime_->evict(pinned.dptr).code(), StatusCode::kBusy);
@@ -842,8 +828,7 @@ TEST_F(SwapEngine, LeastRecentlyUsedCountsFastLaunches) {
   std::vector<Buffer> buffers;
   for (int i = 0; i < 4; ++i) {  // 4 x 4 MiB: the whole budget
     buffers.push_back(allocate(4 * kMiB));
-    ASSERT_TRUE(fill(buffers.back(), 10 + i, stream_).is_ok());
-    shadow_fill(buffers.back(), 10 + i);
+    ASSERT_NO_FATAL_FAILURE(fill_shadowed(buffers.back(), 10 + i, stream_));
   }
   const std::uint64_t fast_before = runtime_->stats().fast_launches;
   ASSERT_TRUE(add(buffers[0], 5, stream_).is_ok());  // the oldest, now the newest
@@ -852,8 +837,7 @@ TEST_F(SwapEngine, LeastRecentlyUsedCountsFastLaunches) {
   ASSERT_EQ(runtime_->stats().evictions, 0u);
 
   Buffer fifth = allocate(4 * kMiB);
-  ASSERT_TRUE(fill(fifth, 20, stream_).is_ok());
-  shadow_fill(fifth, 20);
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(fifth, 20, stream_));
   EXPECT_EQ(runtime_->region_at(buffers[0].dptr)->state_snapshot(), RegionState::kResident);
   EXPECT_EQ(runtime_->region_at(buffers[1].dptr)->state_snapshot(), RegionState::kEvicted);
   for (const Buffer& buffer : buffers) expect_contents(buffer, stream_);
@@ -866,8 +850,7 @@ TEST_F(SwapEngine, AnEvictionWaitsForALaunchBeingIssued) {
   using namespace std::chrono_literals;
   start(tight_config());
   Buffer buffer = allocate(4 * kMiB);
-  ASSERT_TRUE(fill(buffer, 3, stream_).is_ok());
-  shadow_fill(buffer, 3);
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(buffer, 3, stream_));
   Region* region = runtime_->region_at(buffer.dptr);
 
   std::atomic<bool> in_launch{false};
