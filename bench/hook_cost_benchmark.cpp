@@ -12,9 +12,13 @@
 // here) are used 8 at a time by a kernel that does nothing, each batch
 // behind a kernel that keeps the stream busy, so only the enqueue is timed.
 // Not counted: the hook's dispatch into the runtime (a few loads and a
-// branch; bench_launch with LD_PRELOAD includes it).
+// branch; bench_launch with LD_PRELOAD includes it). The launching thread's
+// own CPU time is printed too: on a machine with few cores, time another
+// thread (cudasim's stream worker, gpuswap's launch reporter) took from it
+// shows as wall time only.
 #include <cuda.h>
 #include <dlfcn.h>
+#include <time.h>
 
 #include <algorithm>
 #include <array>
@@ -82,6 +86,12 @@ void* resolve(const char* name, void*) {
   return dlsym(RTLD_DEFAULT, name);
 }
 
+double thread_cpu_ns() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) * 1e9 + static_cast<double>(now.tv_nsec);
+}
+
 double median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   return values[values.size() / 2];
@@ -142,9 +152,14 @@ int main() {
   rt::TouchedRegions touched;
   const auto hooked = [&] {
     rt::PinGuard guard;
+    const rt::OperationInfo info{gpuswap::policy::OperationKind::kernel, 0};
+    if (runtime->try_quiet_launch(null8, rt::FunctionKind::kFunction, params.data(), stream, info,
+                                  &guard)) {
+      return plain();
+    }
     if (!runtime->decode_launch(null8, rt::FunctionKind::kFunction, params.data(), nullptr,
                                 &touched) ||
-        !runtime->prepare(touched, stream, {gpuswap::policy::OperationKind::kernel, 0}, &guard)) {
+        !runtime->prepare(touched, stream, info, &guard)) {
       return CUDA_ERROR_UNKNOWN;
     }
     return plain();
@@ -158,12 +173,13 @@ int main() {
   if (!ok(cuStreamSynchronize(stream), "cuStreamSynchronize")) return 1;
 
   // One timed batch behind a kernel that keeps the stream busy.
-  const auto batch = [&](bool through_runtime, double* per_launch_ns) {
+  const auto batch = [&](bool through_runtime, double* per_launch_ns, double* cpu_per_launch_ns) {
     std::uint64_t spin_ns = kSpinNs;
     void* spin_params[] = {&spin_ns};
     if (!ok(cuLaunchKernel(spin, 1, 1, 1, 1, 1, 1, 0, stream, spin_params, nullptr), "spin")) {
       return false;
     }
+    const double cpu_started = thread_cpu_ns();
     const auto started = std::chrono::steady_clock::now();
     for (int i = 0; i < kBatch; ++i) {
       rotate();
@@ -173,23 +189,28 @@ int main() {
     *per_launch_ns =
         static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()) /
         kBatch;
+    *cpu_per_launch_ns = (thread_cpu_ns() - cpu_started) / kBatch;
     return ok(cuStreamSynchronize(stream), "cuStreamSynchronize");
   };
   std::vector<double> plain_ns;
   std::vector<double> hooked_ns;
   std::vector<double> added_ns;
+  std::vector<double> added_cpu_ns;
   for (int pair = 0; pair < kPairs; ++pair) {
     double a = 0;
     double b = 0;
+    double cpu_a = 0;
+    double cpu_b = 0;
     // Alternate which side goes first, so that neither always follows the other.
     const bool hooked_first = pair % 2 == 1;
-    if (!batch(hooked_first, hooked_first ? &b : &a) ||
-        !batch(!hooked_first, hooked_first ? &a : &b)) {
+    if (!batch(hooked_first, hooked_first ? &b : &a, hooked_first ? &cpu_b : &cpu_a) ||
+        !batch(!hooked_first, hooked_first ? &a : &b, hooked_first ? &cpu_a : &cpu_b)) {
       return 1;
     }
     plain_ns.push_back(a);
     hooked_ns.push_back(b);
     added_ns.push_back(b - a);
+    added_cpu_ns.push_back(cpu_b - cpu_a);
   }
   const double base = median(plain_ns);
   const double added = median(added_ns);
@@ -198,8 +219,14 @@ int main() {
       "batches: plain %.0f ns, through the runtime %.0f ns; added per launch (median of pair "
       "differences) %.0f ns = %.1f%%\n",
       kRegions, kPairs, kBatch, base, median(hooked_ns), added, 100.0 * added / base);
-  std::printf("fast path: %llu of the launches\n",
-              static_cast<unsigned long long>(runtime->stats().fast_launches));
+  // Time the launching thread did not run (another thread had its core)
+  // shows as wall time without CPU time.
+  std::printf("the launching thread's own CPU time: %.0f ns added per launch\n",
+              median(added_cpu_ns));
+  const rt::SwapStats stats = runtime->stats();
+  std::printf("fast path: %llu of the launches, %llu of them quiet\n",
+              static_cast<unsigned long long>(stats.fast_launches),
+              static_cast<unsigned long long>(stats.quiet_launches));
   for (CUdeviceptr buffer : buffers) (void)runtime->mem_free(buffer);
   runtime.reset();
   return ok(cuStreamDestroy(stream), "cuStreamDestroy") ? 0 : 1;

@@ -33,7 +33,13 @@ constinit pthread_mutex_t g_create = PTHREAD_MUTEX_INITIALIZER;
 // The summary and the trace's totals are written at exit; the runtime
 // itself stays (no CUDA call once exit has begun).
 void finish_at_exit() {
-  if (runtime::Runtime* rt = g_runtime.load(std::memory_order_acquire)) rt->finish();
+  runtime::Runtime* rt = g_runtime.load(std::memory_order_acquire);
+  if (rt == nullptr) return;
+  if (process_state().forked()) {
+    rt->abandon_after_fork();  // the summary and the trace are the parent's
+    return;
+  }
+  rt->finish();
 }
 
 // Any object of this library: where it lives is where its YAML module is.

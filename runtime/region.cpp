@@ -4,13 +4,23 @@
 
 namespace gpuswap::runtime {
 
-Region::Region(RegionId id, CUdeviceptr base, std::uint64_t requested, RegionState initial)
+Region::Region(RegionId id, CUdeviceptr base, std::uint64_t requested, RegionState initial,
+               UnsettledCount* unsettled)
     : id_(id),
       base_(base),
       requested_(requested),
       size_(round_up_to_granule(requested)),
       word_(static_cast<std::uint64_t>(
-          initial == RegionState::kResident ? RegionState::kResident : RegionState::kDiscarded)) {}
+          initial == RegionState::kResident ? RegionState::kResident : RegionState::kDiscarded)),
+      unsettled_(unsettled) {
+  // Never settled at birth: no write has been reported yet.
+  if (unsettled_ != nullptr) unsettled_->fetch_add(1, std::memory_order_seq_cst);
+}
+
+void Region::leave_count() {
+  if (unsettled_ != nullptr && !settled()) unsettled_->fetch_sub(1, std::memory_order_seq_cst);
+  unsettled_ = nullptr;
+}
 
 RegionState Region::state(const RegionLock& held) const {
   (void)held;
@@ -32,6 +42,7 @@ Status Region::transition(RegionState next, const RegionLock& held) {
     const std::uint64_t changed = (word & ~kStateMask) | static_cast<std::uint64_t>(next);
     if (word_.compare_exchange_weak(word, changed, std::memory_order_seq_cst,
                                     std::memory_order_acquire)) {
+      count_change(word, changed);
       return Status::ok();
     }
   }
@@ -64,14 +75,17 @@ Status Region::unpin() {
 
 void Region::retire(const RegionLock& held) {
   if (!owns(held)) return;
-  word_.fetch_or(kRetired, std::memory_order_seq_cst);
+  const std::uint64_t before = word_.fetch_or(kRetired, std::memory_order_seq_cst);
+  count_change(before, before | kRetired);
 }
 
 void Region::set_restore_pending(bool pending) {
   if (pending) {
-    word_.fetch_or(kRestorePending, std::memory_order_seq_cst);
+    const std::uint64_t before = word_.fetch_or(kRestorePending, std::memory_order_seq_cst);
+    count_change(before, before | kRestorePending);
   } else {
-    word_.fetch_and(~kRestorePending, std::memory_order_seq_cst);
+    const std::uint64_t before = word_.fetch_and(~kRestorePending, std::memory_order_seq_cst);
+    count_change(before, before & ~kRestorePending);
   }
 }
 

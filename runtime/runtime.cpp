@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <thread>
@@ -159,12 +160,20 @@ Status Runtime::start(CUcontext context, CUdevice device) {
   // A trace of every operation (level full) records each launch in order as
   // it is issued, which the fast path's deferred reports would not.
   fast_launches_ = !trace_->wants(TraceKind::op);
+  if (fast_launches_) {
+    reporter_ = std::make_unique<LaunchReporter>([this] {
+      std::lock_guard lock(mu_);
+      drain_launch_logs_locked();
+    });
+    if (!reporter_->start()) reporter_.reset();
+  }
   log::info(kRuntime, "device budget {} bytes of {}, host budget {} bytes, min_swappable {}",
             device_budget_, device_total_, host_budget, config_.min_swappable);
   return Status::ok();
 }
 
 Runtime::~Runtime() {
+  if (reporter_ != nullptr) reporter_->stop();  // it replays into what is torn down below
   std::lock_guard lock(mu_);
   reap_ahead_locked(std::numeric_limits<std::uint64_t>::max());
   if (evict_stream_ != nullptr) (void)driver_.cuStreamSynchronize(evict_stream_);
@@ -191,7 +200,8 @@ void Runtime::stream_destroying(CUstream stream) {
   // The legacy and per-thread default streams are never destroyed.
   if (stream == nullptr || stream == CU_STREAM_LEGACY || stream == CU_STREAM_PER_THREAD) return;
   std::lock_guard lock(mu_);
-  bool handed_over = false;  // the successor waits for the dead stream's work
+  drain_launch_logs_locked();  // quiet launches on the stream join the stream sets first
+  bool handed_over = false;    // the successor waits for the dead stream's work
   for (auto& [id, entry] : regions_) {
     Region& region = *entry.region;
     RegionLock held = region.lock();
@@ -302,8 +312,12 @@ Status Runtime::mem_alloc(std::uint64_t bytes, CUdeviceptr* out) {
     return status;
   }
   const RegionId id = next_id_++;
-  auto region = std::make_unique<Region>(id, start, bytes, RegionState::kDiscarded);
+  auto region = std::make_unique<Region>(id, start, bytes, RegionState::kDiscarded, &unsettled_);
+  // Quiet launches logged so far are decoded against the map without this
+  // region: an address they named before it existed is not its use.
+  drain_launch_logs_locked();
   if (Status status = arena_->publish(start, bytes, region.get()); !status) {
+    region->leave_count();
     (void)arena_->remove(start);
     return status;
   }
@@ -343,7 +357,7 @@ Status Runtime::mem_free(CUdeviceptr pointer) {
       // (an application bug: using a buffer while freeing it) is waited for,
       // so that its work is among the users waited for below.
       region->retire(held);
-      wait_for_launches();
+      quiesce_launches_locked(&held);
       if (region->pin_count() != 0) {
         log::warn(kRuntime, "cuMemFree({:#x}) while an operation using it is being issued",
                   pointer);
@@ -361,6 +375,7 @@ Status Runtime::mem_free(CUdeviceptr pointer) {
     }
     by_slot_[(region->base() - arena_->base()) >> kGranuleShift] = Slot{};
     (void)arena_->remove(region->base());
+    region->leave_count();
     live_region_bytes_ -= region->size();
     policy_->on_freed(id);
     emit(TraceKind::free, TraceReason::free, id, region->requested_size(), 0);
@@ -642,7 +657,7 @@ Status Runtime::discard_locked(Entry& entry, TraceReason reason) {
   // launches that saw it resident, then the work they and others enqueued:
   // the pages may only go once that has finished (cuMemUnmap does not wait).
   if (Status status = region.transition(RegionState::kDiscarded, held); !status) return status;
-  wait_for_launches();
+  quiesce_launches_locked(&held);
   if (Status status = wait_for_users_locked(entry, held, nullptr); !status) {
     (void)region.transition(RegionState::kResident, held);  // nothing was lost
     return status;
@@ -685,9 +700,9 @@ Status Runtime::begin_evict_locked(Entry& entry, EvictionInFlight* flight) {
     (void)host_pool_->free(host);
     return status;
   }
-  // Launches that saw the region resident are enqueued before its users are
-  // waited for.
-  wait_for_launches();
+  // Launches that saw the region resident are enqueued (and their streams
+  // noted) before its users are waited for.
+  quiesce_launches_locked(&held);
   // GPU-side ordering: the copy starts once every stream that used the
   // region has reached the point where this event is recorded.
   const std::uint64_t issued_ns = trace_now();
@@ -1127,23 +1142,93 @@ bool Runtime::try_prepare_launch(const TouchedRegions& touched, CUstream stream,
              [&](std::size_t i) { return touched[i]->id(); });
   slot->count_fast_launch();
   guard->launch_ = slot;
+  if (reporter_ != nullptr && log.passed_half()) reporter_->nudge();
   return true;
 }
 
-void Runtime::drain_launch_logs_locked() {
+bool Runtime::try_quiet_launch(const void* function, FunctionKind kind, void* const* kernel_params,
+                               CUstream stream, const OperationInfo& operation, PinGuard* guard) {
+  // A plain load first: under memory pressure some region is nearly always
+  // unsettled, and the launch goes on to decode at once.
+  if (!fast_launches_ || kernel_params == nullptr || guard == nullptr ||
+      unsettled_.load(std::memory_order_relaxed) != 0) {
+    return false;
+  }
+  const ParamLayout* layout = nullptr;
+  if (!layouts_.lookup(function, kind, &layout)) return false;  // the decoder says why
+  const std::vector<ScanWord>& words = layout->scan_words();
+  if (words.empty()) return false;  // nothing to report: decoding costs nothing
+  ThreadSlots::Slot* slot = slots_->mine();
+  if (slot == nullptr || slot->in_launch()) return false;
+  OperationLog& log = slot->log();
+  if (!log.has_room(words.size())) return false;  // the slow path drains the logs
+  guard->release();
+  slot->begin_launch();
+  // Seen after the epoch began: a region unsettled before this load makes
+  // the launch decode; one unsettled after it waits for the epoch to end
+  // and then reads this launch's words from the log.
+  const bool logged =
+      unsettled_.load(std::memory_order_seq_cst) == 0 &&
+      log.append_addresses(operation.signature, reinterpret_cast<std::uint64_t>(stream),
+                           words.size(), [&](std::size_t i, std::uint64_t* out) {
+                             const auto* value =
+                                 static_cast<const unsigned char*>(kernel_params[words[i].param]);
+                             if (value == nullptr) return false;  // the decoder refuses it
+                             std::memcpy(out, value + words[i].offset, sizeof(*out));
+                             return true;
+                           });
+  if (!logged) {
+    slot->end_launch();
+    return false;
+  }
+  slot->count_fast_launch(true);
+  guard->launch_ = slot;
+  if (reporter_ != nullptr && log.passed_half()) reporter_->nudge();
+  return true;
+}
+
+void Runtime::replay_quiet_launch_locked(const LoggedOperation& logged, RegionLock* held) {
+  drained_regions_.clear();
+  for (std::uint64_t word : logged.regions) drained_regions_.add(arena_->region_at(word));
+  const auto stream = reinterpret_cast<CUstream>(logged.stream);
+  for (std::size_t i = 0; i < drained_regions_.size(); ++i) {
+    Region& region = *drained_regions_[i];
+    region.note_write_reported();
+    if (!region.noted_recently(stream)) {
+      if (held != nullptr && region.locked_by(*held)) {
+        (void)region.note_stream(stream, *held);
+      } else {
+        RegionLock lock = region.lock();
+        (void)region.note_stream(stream, lock);
+      }
+    }
+    drained_accesses_.push_back({region.id(), AccessMode::write});
+    drained_ids_.push_back(region.id());
+  }
+}
+
+void Runtime::drain_launch_logs_locked(RegionLock* held) {
   const bool count_ops = trace_ != nullptr && trace_->enabled();
   slots_->for_each([&](ThreadSlots::Slot& slot) {
     if (slot.log().empty()) return;
     slot.log().drain([&](const LoggedOperation& logged) {
       drained_accesses_.clear();
-      for (std::uint64_t id : logged.regions) drained_accesses_.push_back({id, AccessMode::write});
+      drained_ids_.clear();
+      if (logged.addresses) {
+        replay_quiet_launch_locked(logged, held);
+        if (drained_ids_.empty()) return;  // no region after all
+      } else {
+        for (std::uint64_t id : logged.regions) {
+          drained_accesses_.push_back({id, AccessMode::write});
+          drained_ids_.push_back(id);
+        }
+      }
       policy_->on_operation(
           {logged.signature, logged.stream, policy::OperationKind::kernel, drained_accesses_});
       // Counted in the trace's totals (fast launches happen only when op
       // records themselves are not written).
       if (count_ops) {
-        trace_->emit_op(operation_name(policy::OperationKind::kernel), logged.stream,
-                        logged.regions);
+        trace_->emit_op(operation_name(policy::OperationKind::kernel), logged.stream, drained_ids_);
       }
     });
   });
@@ -1220,10 +1305,13 @@ SwapStats Runtime::stats() const {
   std::lock_guard lock(mu_);
   SwapStats stats = stats_;
   stats.fast_launches = slots_->fast_launches();
+  stats.quiet_launches = slots_->quiet_launches();
   return stats;
 }
 
 void Runtime::finish() noexcept {
+  // First, so that it cannot hold the lock when the summary wants it.
+  if (reporter_ != nullptr) reporter_->stop();
   std::unique_lock lock(mu_, std::try_to_lock);
   if (lock.owns_lock()) {
     drain_launch_logs_locked();  // the trace's totals count them
@@ -1235,8 +1323,10 @@ void Runtime::finish() noexcept {
               s.evictions, s.bytes_to_host, s.restores, s.bytes_to_device, s.discards,
               s.fresh_pages, s.reused_mappings, static_cast<double>(s.stall_ns) / 1e6,
               s.out_of_memory);
-    log::info(kRuntime, "{} kernel launches took the fast path (no lock, no pins)",
-              slots_->fast_launches());
+    log::info(kRuntime,
+              "{} kernel launches took the fast path (no lock, no pins), {} of them the quiet "
+              "path (no region evicted: not even decoded at launch)",
+              slots_->fast_launches(), slots_->quiet_launches());
     if (evict_ahead_bytes_ != 0) {
       log::info(kRuntime, "evicting ahead: {} of the evictions ahead ({} taken back)",
                 s.evictions_ahead, s.ahead_cancelled);
@@ -1244,6 +1334,11 @@ void Runtime::finish() noexcept {
     lock.unlock();
   }
   if (trace_ != nullptr) trace_->close();
+}
+
+void Runtime::abandon_after_fork() noexcept {
+  if (reporter_ != nullptr) reporter_->abandon_after_fork();
+  if (trace_ != nullptr) trace_->abandon_after_fork();
 }
 
 // ---------------------------------------------------------------------------

@@ -16,9 +16,11 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <random>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "cudasim/kernel.h"
@@ -73,6 +75,16 @@ struct Buffer {
   std::uint32_t words() const { return static_cast<std::uint32_t>(shadow.size()); }
 };
 
+// Runs `g_inside_host_alloc` (once) inside the runtime's next cuMemHostAlloc,
+// which an eviction makes before the region leaves kResident: a test can act
+// in that window.
+std::function<void()> g_inside_host_alloc;
+decltype(DriverTable::cuMemHostAlloc) g_real_host_alloc = nullptr;
+CUresult host_alloc_with_hook(void** memory, std::size_t bytes, unsigned flags) {
+  if (g_inside_host_alloc) std::exchange(g_inside_host_alloc, nullptr)();
+  return g_real_host_alloc(memory, bytes, flags);
+}
+
 class SwapEngine : public CudasimDriverFixture {
  protected:
   void SetUp() override {
@@ -116,17 +128,24 @@ class SwapEngine : public CudasimDriverFixture {
     return CudasimDriverFixture::load_kernel(module, name, fn, 3, offsets, sizes);
   }
 
-  // What a launch hook does: decode, prepare, issue, unpin.
+  // What a launch hook does: the quiet path, else decode and prepare; then
+  // issue and unpin.
   Status launch(CUfunction function, void** params, CUstream stream) {
+    PinGuard guard;
+    if (Status status = prepare_launch(function, params, stream, &guard); !status) return status;
+    return Status::driver(launch_(function, 1, 1, 1, 1, 1, 1, 0, stream, params, nullptr));
+  }
+  Status prepare_launch(CUfunction function, void** params, CUstream stream, PinGuard* guard) {
+    if (runtime_->try_quiet_launch(function, FunctionKind::kFunction, params, stream, {}, guard)) {
+      return Status::ok();
+    }
     thread_local TouchedRegions touched;
     if (Status status =
             runtime_->decode_launch(function, FunctionKind::kFunction, params, nullptr, &touched);
         !status) {
       return status;
     }
-    PinGuard guard;
-    if (Status status = runtime_->prepare(touched, stream, {}, &guard); !status) return status;
-    return Status::driver(launch_(function, 1, 1, 1, 1, 1, 1, 0, stream, params, nullptr));
+    return runtime_->prepare(touched, stream, {}, guard);
   }
 
   Status fill(const Buffer& buffer, std::uint32_t seed, CUstream stream) {
@@ -892,6 +911,186 @@ TEST_F(SwapEngine, AnEvictionWaitsForALaunchBeingIssued) {
   EXPECT_EQ(region->state_snapshot(), RegionState::kEvicted);
   shadow_add(buffer, 9);
   expect_contents(buffer, stream_);  // the launch's work was copied out with it
+}
+
+// While no region is unsettled (evicted, being restored, fresh, freed), a
+// launch is not even decoded; an eviction anywhere turns that off until
+// every region is settled again.
+TEST_F(SwapEngine, LaunchesGoQuietlyWhileEveryRegionIsSettled) {
+  start(tight_config());
+  Buffer a = allocate(4 * kMiB);
+  Buffer b = allocate(4 * kMiB);
+  const std::uint64_t before = runtime_->stats().quiet_launches;
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(a, 1, stream_));  // a: settled; b: fresh
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(a, 2, stream_));
+  EXPECT_EQ(runtime_->stats().quiet_launches, before);
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(b, 3, stream_));  // the first use of b: slow
+  ASSERT_TRUE(add(a, 4, stream_).is_ok());
+  shadow_add(a, 4);
+  ASSERT_TRUE(mix(b, a, stream_).is_ok());
+  for (std::uint32_t i = 0; i < b.words(); ++i) b.shadow[i] ^= a.shadow[i];
+  EXPECT_EQ(runtime_->stats().quiet_launches, before + 2);
+
+  ASSERT_TRUE(runtime_->evict(a.dptr).is_ok());
+  const SwapStats evicted = runtime_->stats();
+  ASSERT_TRUE(add(b, 5, stream_).is_ok());  // b alone: fast, but not quiet
+  shadow_add(b, 5);
+  EXPECT_EQ(runtime_->stats().quiet_launches, evicted.quiet_launches);
+  EXPECT_EQ(runtime_->stats().fast_launches, evicted.fast_launches + 1);
+
+  ASSERT_TRUE(add(a, 6, stream_).is_ok());  // restores a
+  shadow_add(a, 6);
+  ASSERT_EQ(driver_.cuStreamSynchronize(stream_), CUDA_SUCCESS);
+  runtime_->collect_finished();  // the restore is known complete
+  ASSERT_TRUE(add(a, 7, stream_).is_ok());
+  shadow_add(a, 7);
+  EXPECT_EQ(runtime_->stats().quiet_launches, evicted.quiet_launches + 1);
+  expect_contents(a, stream_);
+  expect_contents(b, stream_);
+}
+
+// A quiet launch names a stream its region never saw, and is still queued
+// behind other work when the region is evicted: the eviction must wait for
+// it, so its stream must be in the region's set by then (the logs are
+// replayed after the launches in flight are waited for). Without that the
+// copy runs first and cudasim faults on the kernel, or its work is lost.
+TEST_F(SwapEngine, AnEvictionWaitsForAQuietLaunchOnANewStream) {
+  start(tight_config());
+  Buffer buffer = allocate(4 * kMiB);
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(buffer, 11, stream_));
+  ASSERT_EQ(driver_.cuStreamSynchronize(stream_), CUDA_SUCCESS);
+  CUstream other = nullptr;
+  ASSERT_EQ(driver_.cuStreamCreate(&other, CU_STREAM_NON_BLOCKING), CUDA_SUCCESS);
+
+  std::atomic<bool> open{false};
+  ASSERT_EQ(hold(other, &open), CUDA_SUCCESS);
+  const std::uint64_t quiet = runtime_->stats().quiet_launches;
+  ASSERT_TRUE(add(buffer, 5, other).is_ok());
+  ASSERT_EQ(runtime_->stats().quiet_launches, quiet + 1);
+  shadow_add(buffer, 5);
+
+  std::atomic<bool> evicted{false};
+  std::thread evictor([&] {
+    (void)driver_.cuCtxSetCurrent(context_);
+    EXPECT_TRUE(runtime_->evict(buffer.dptr).is_ok());
+    evicted = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  EXPECT_FALSE(evicted.load());  // the kernel has not run: the pages must still be there
+  open = true;
+  evictor.join();
+  EXPECT_TRUE(evicted.load());
+  EXPECT_EQ(runtime_->region_at(buffer.dptr)->state_snapshot(), RegionState::kEvicted);
+  expect_contents(buffer, stream_);
+  EXPECT_EQ(driver_.cuStreamDestroy(other), CUDA_SUCCESS);
+}
+
+// The narrowest window: a quiet launch on a new stream begins after the
+// eviction replayed the logs but before the region leaves kResident. The
+// eviction waits for the launch to be issued, and must then replay its
+// record so that it also waits for the launch's stream.
+TEST_F(SwapEngine, AQuietLaunchBegunAsAnEvictionStartsIsWaitedForOnItsStream) {
+  using namespace std::chrono_literals;
+  DriverTable hooked = driver_;
+  g_real_host_alloc = driver_.cuMemHostAlloc;
+  hooked.cuMemHostAlloc = &host_alloc_with_hook;
+  const config::Config config = tight_config();
+  ASSERT_TRUE(Runtime::create(hooked, config, policy::make_policy(config), &runtime_).is_ok());
+  Buffer buffer = allocate(4 * kMiB);
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(buffer, 11, stream_));
+  ASSERT_EQ(driver_.cuStreamSynchronize(stream_), CUDA_SUCCESS);
+  CUstream other = nullptr;
+  ASSERT_EQ(driver_.cuStreamCreate(&other, CU_STREAM_NON_BLOCKING), CUDA_SUCCESS);
+  std::atomic<bool> open{false};
+  ASSERT_EQ(hold(other, &open), CUDA_SUCCESS);
+
+  std::atomic<int> stage{0};  // 1: the launch holds its epoch; 2: issue it
+  std::atomic<bool> quiet{false};
+  std::thread launcher;
+  g_inside_host_alloc = [&] {
+    launcher = std::thread([&] {
+      (void)driver_.cuCtxSetCurrent(context_);
+      CUdeviceptr data = buffer.dptr;
+      std::uint32_t n = buffer.words();
+      std::uint32_t k = 5;
+      void* params[] = {&data, &n, &k};
+      PinGuard guard;
+      quiet.store(
+          runtime_->try_quiet_launch(add_, FunctionKind::kFunction, params, other, {}, &guard));
+      stage.store(1);
+      while (stage.load() != 2) std::this_thread::yield();
+      if (launch_(add_, 1, 1, 1, 1, 1, 1, 0, other, params, nullptr) != CUDA_SUCCESS) {
+        quiet.store(false);
+      }
+    });
+    while (stage.load() != 1) std::this_thread::yield();
+  };
+  std::atomic<bool> evicted{false};
+  std::thread evictor([&] {
+    (void)driver_.cuCtxSetCurrent(context_);
+    evicted.store(runtime_->evict(buffer.dptr).is_ok());
+  });
+  std::this_thread::sleep_for(50ms);
+  EXPECT_FALSE(evicted.load());  // waiting for the launch being issued
+  stage.store(2);
+  std::this_thread::sleep_for(150ms);
+  EXPECT_FALSE(evicted.load());  // waiting for the kernel, queued on `other`
+  open = true;
+  evictor.join();
+  ASSERT_TRUE(launcher.joinable()) << "the eviction allocated no pinned memory";
+  launcher.join();
+  EXPECT_TRUE(quiet.load());
+  EXPECT_TRUE(evicted.load());
+  shadow_add(buffer, 5);
+  expect_contents(buffer, stream_);
+  EXPECT_EQ(driver_.cuStreamDestroy(other), CUDA_SUCCESS);
+}
+
+// An eviction waits for a quiet launch another thread is issuing: the launch
+// holds its epoch only, and the region was never looked at.
+TEST_F(SwapEngine, AnEvictionWaitsForAQuietLaunchBeingIssued) {
+  using namespace std::chrono_literals;
+  start(tight_config());
+  Buffer buffer = allocate(4 * kMiB);
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(buffer, 3, stream_));
+  Region* region = runtime_->region_at(buffer.dptr);
+
+  std::atomic<bool> in_launch{false};
+  std::atomic<bool> issue{false};
+  std::atomic<bool> quiet{false};
+  std::thread launcher([&] {
+    (void)driver_.cuCtxSetCurrent(context_);
+    CUdeviceptr data = buffer.dptr;
+    std::uint32_t n = buffer.words();
+    std::uint32_t k = 9;
+    void* params[] = {&data, &n, &k};
+    PinGuard guard;
+    quiet.store(
+        runtime_->try_quiet_launch(add_, FunctionKind::kFunction, params, stream_, {}, &guard));
+    in_launch.store(true);
+    while (!issue.load()) std::this_thread::yield();
+    if (!holds_device_pages(region->state_snapshot()) ||
+        launch_(add_, 1, 1, 1, 1, 1, 1, 0, stream_, params, nullptr) != CUDA_SUCCESS) {
+      quiet.store(false);
+    }
+  });
+  while (!in_launch.load()) std::this_thread::yield();
+  ASSERT_TRUE(quiet.load());
+  std::atomic<bool> evicted{false};
+  std::thread evictor([&] {
+    (void)driver_.cuCtxSetCurrent(context_);
+    evicted.store(runtime_->evict(buffer.dptr).is_ok());
+  });
+  std::this_thread::sleep_for(50ms);
+  EXPECT_FALSE(evicted.load());
+  issue.store(true);
+  launcher.join();
+  evictor.join();
+  EXPECT_TRUE(quiet.load());
+  EXPECT_TRUE(evicted.load());
+  EXPECT_EQ(region->state_snapshot(), RegionState::kEvicted);
+  shadow_add(buffer, 9);
+  expect_contents(buffer, stream_);
 }
 
 // A launch that names a region freed meanwhile is refused, fast path or not.

@@ -50,8 +50,8 @@ TEST(OperationLog, DrainsRecordsInOrderOnce) {
 
 TEST(OperationLog, FullUntilDrainedAndRecordsWrapAroundIntact) {
   auto log = std::make_unique<OperationLog>();
-  // Records of 8 regions take 11 words: the ring fills after 93 of them, and
-  // later records straddle its end.
+  // Records of 8 regions take 11 words: the ring fills after kWords / 11 of
+  // them, and later records straddle its end.
   std::vector<std::uint64_t> ids(8);
   std::uint64_t next = 0;
   std::uint64_t expected = 0;
@@ -62,7 +62,7 @@ TEST(OperationLog, FullUntilDrainedAndRecordsWrapAroundIntact) {
       log->append(next, 0, ids.size(), [&](std::size_t i) { return ids[i]; });
       ++appended;
     }
-    EXPECT_EQ(appended, 93);
+    EXPECT_EQ(appended, static_cast<int>(OperationLog::kWords / 11));
     for (const Seen& seen : drain_all(*log)) {
       ASSERT_EQ(seen.regions.size(), 8u);
       for (std::uint64_t id : seen.regions) ASSERT_EQ(id, expected++);
@@ -70,6 +70,51 @@ TEST(OperationLog, FullUntilDrainedAndRecordsWrapAroundIntact) {
     }
   }
   EXPECT_EQ(expected, next);
+}
+
+// A quiet launch's record holds parameter words for the consumer to decode;
+// one whose words cannot all be read is dropped without a trace.
+TEST(OperationLog, AddressRecordsAreMarkedAndAFailedOneIsDropped) {
+  auto log = std::make_unique<OperationLog>();
+  const std::vector<std::uint64_t> words = {0x7000'0000'1000, 42, 0x7000'0020'0000};
+  ASSERT_TRUE(log->append_addresses(5, 9, words.size(), [&](std::size_t i, std::uint64_t* out) {
+    *out = words[i];
+    return true;
+  }));
+  EXPECT_FALSE(log->append_addresses(6, 9, 4, [&](std::size_t i, std::uint64_t* out) {
+    *out = 1;
+    return i < 2;  // the third word cannot be read
+  }));
+  append_ids(*log, 7, 9, {3});
+  std::vector<bool> addresses;
+  std::vector<std::vector<std::uint64_t>> seen;
+  log->drain([&](const LoggedOperation& op) {
+    addresses.push_back(op.addresses);
+    seen.emplace_back(op.regions.begin(), op.regions.end());
+  });
+  EXPECT_EQ(addresses, (std::vector<bool>{true, false}));
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0], words);
+  EXPECT_EQ(seen[1], (std::vector<std::uint64_t>{3}));
+  EXPECT_TRUE(log->empty());
+}
+
+TEST(OperationLog, SaysOnceEachTimeItPassesHalfFull) {
+  auto log = std::make_unique<OperationLog>();
+  const std::vector<std::uint64_t> ids(OperationLog::kMaxRegions - OperationLog::kHeaderWords, 1);
+  const std::size_t per_half = OperationLog::kWords / 2 / OperationLog::kMaxRegions;
+  for (int round = 0; round < 2; ++round) {
+    int said = 0;
+    for (std::size_t i = 0; i < per_half; ++i) {
+      append_ids(*log, 0, 0, ids);
+      said += log->passed_half() ? 1 : 0;
+    }
+    EXPECT_EQ(said, 1) << "round " << round;  // exactly at the record that reached half
+    append_ids(*log, 0, 0, ids);
+    EXPECT_FALSE(log->passed_half());  // still above half: said already
+    drain_all(*log);
+    EXPECT_FALSE(log->passed_half());  // below half again: rearmed
+  }
 }
 
 TEST(OperationLog, RefusesMoreRegionsThanARecordHolds) {

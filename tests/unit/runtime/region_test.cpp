@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -290,6 +291,74 @@ TEST(Region, PinsAndFlagsDoNotDisturbEachOther) {
   ASSERT_TRUE(region.unpin().is_ok());
   EXPECT_EQ(region.pin_count(), 0u);
   EXPECT_TRUE(region.launchable(stream));
+}
+
+// The count a quiet launch reads: a region counts while it is not settled
+// (resident, written as far as the policy knows, nothing pending, not
+// freed), and every change of its word keeps the count exact.
+TEST(Region, CountsItselfWhileNotSettled) {
+  UnsettledCount unsettled{0};
+  auto stream = reinterpret_cast<CUstream>(0x10);
+  Region region(1, kBase, kGranuleBytes, RegionState::kDiscarded, &unsettled);
+  RegionLock held = region.lock();
+  EXPECT_EQ(unsettled.load(), 1);  // no pages, no write reported
+  ASSERT_TRUE(region.transition(RegionState::kResident, held).is_ok());
+  EXPECT_EQ(unsettled.load(), 1);
+  region.note_write_reported();
+  EXPECT_TRUE(region.settled());
+  EXPECT_EQ(unsettled.load(), 0);
+  region.note_write_reported();   // again: no change
+  ASSERT_TRUE(region.try_pin());  // pins do not matter
+  EXPECT_EQ(unsettled.load(), 0);
+  ASSERT_TRUE(region.unpin().is_ok());
+
+  ASSERT_TRUE(region.transition(RegionState::kEvicting, held).is_ok());
+  EXPECT_EQ(unsettled.load(), 1);
+  ASSERT_TRUE(region.transition(RegionState::kEvicted, held).is_ok());
+  EXPECT_EQ(unsettled.load(), 1);
+  ASSERT_TRUE(region.transition(RegionState::kRestoring, held).is_ok());
+  region.set_restore_pending(true);
+  ASSERT_TRUE(region.transition(RegionState::kResident, held).is_ok());
+  EXPECT_EQ(unsettled.load(), 1);  // its restore is still pending
+  region.set_restore_pending(false);
+  EXPECT_EQ(unsettled.load(), 0);
+  EXPECT_FALSE(region.launchable(stream));  // settled, but the stream is new to it
+
+  region.retire(held);
+  EXPECT_EQ(unsettled.load(), 1);
+  region.leave_count();
+  EXPECT_EQ(unsettled.load(), 0);
+  region.leave_count();              // idempotent
+  region.set_restore_pending(true);  // no longer counted
+  EXPECT_EQ(unsettled.load(), 0);
+}
+
+TEST(Region, ManyRegionsKeepTheCountExactUnderConcurrentChanges) {
+  UnsettledCount unsettled{0};
+  constexpr int kRegions = 8;
+  std::vector<std::unique_ptr<Region>> regions;
+  for (int i = 0; i < kRegions; ++i) {
+    regions.push_back(std::make_unique<Region>(i + 1, kBase + i * kGranuleBytes, kGranuleBytes,
+                                               RegionState::kResident, &unsettled));
+  }
+  EXPECT_EQ(unsettled.load(), kRegions);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kRegions; ++i) {
+    threads.emplace_back([&, i] {
+      Region& region = *regions[i];
+      region.note_write_reported();
+      for (int round = 0; round < 2000; ++round) {
+        RegionLock held = region.lock();
+        region.set_restore_pending(round % 3 == 0);
+        (void)region.transition(round % 2 == 0 ? RegionState::kEvicting : RegionState::kResident,
+                                held);
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  std::int64_t expected = 0;
+  for (const auto& region : regions) expected += region->settled() ? 0 : 1;
+  EXPECT_EQ(unsettled.load(), expected);
 }
 
 }  // namespace

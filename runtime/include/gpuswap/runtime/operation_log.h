@@ -25,23 +25,34 @@ namespace gpuswap::runtime {
 struct LoggedOperation {
   std::uint64_t signature = 0;
   std::uint64_t stream = 0;
-  std::span<const std::uint64_t> regions;  // valid during the visit only
+  // Region ids; or, when `addresses`, the launch's parameter words, which the
+  // consumer decodes (a quiet launch looked at no region). Valid during the
+  // visit only.
+  std::span<const std::uint64_t> regions;
+  bool addresses = false;
 };
 
 class OperationLog {
  public:
-  static constexpr std::size_t kWords = 1024;  // a power of two
-  // A record: a header word (its region count), the signature, the stream,
-  // then one word per region.
+  // A power of two: 64 KiB, about 740 launches of 8 pointer parameters, so
+  // that a thread launching millions per second nudges the background
+  // reporter (launch_reporter.h) only every few hundred launches.
+  static constexpr std::size_t kWords = 8192;
+  // A record: a header word (its word count, and whether the words are
+  // addresses), the signature, the stream, then the words.
   static constexpr std::size_t kHeaderWords = 3;
-  // Launches touching more regions are reported directly (slow path).
+  // Launches touching more regions (or words) are reported directly (slow path).
   static constexpr std::size_t kMaxRegions = 64;
 
   // Producer. Whether a record of `regions` regions fits now.
-  bool has_room(std::size_t regions) const {
-    const std::uint64_t used =
-        head_.load(std::memory_order_relaxed) - tail_.load(std::memory_order_acquire);
-    return regions <= kMaxRegions && used + kHeaderWords + regions <= kWords;
+  bool has_room(std::size_t regions) {
+    if (regions > kMaxRegions) return false;
+    // The consumer's line is read only when the copy of tail says "full":
+    // tail only grows, so the copy can only understate the room.
+    const std::uint64_t head = head_.load(std::memory_order_relaxed);
+    if (head - tail_seen_ + kHeaderWords + regions <= kWords) return true;
+    tail_seen_ = tail_.load(std::memory_order_acquire);
+    return head - tail_seen_ + kHeaderWords + regions <= kWords;
   }
   // Producer. Appends a record; the caller checked has_room(count).
   // `region_id(i)` gives the id of region i.
@@ -55,6 +66,23 @@ class OperationLog {
     for (std::size_t i = 0; i < count; ++i) word(at++) = region_id(i);
     head_.store(at, std::memory_order_release);
   }
+  // Producer. The same with addresses for the consumer to decode;
+  // `address(i, &value)` gives word i, or false to drop the record (nothing
+  // is published then). Returns whether the record was appended.
+  template <typename AddressOf>
+  bool append_addresses(std::uint64_t signature, std::uint64_t stream, std::size_t count,
+                        const AddressOf& address) {
+    const std::uint64_t start = head_.load(std::memory_order_relaxed);
+    std::uint64_t at = start;
+    word(at++) = count | kAddressesFlag;
+    word(at++) = signature;
+    word(at++) = stream;
+    for (std::size_t i = 0; i < count; ++i) {
+      if (!address(i, &word(at++))) return false;
+    }
+    head_.store(at, std::memory_order_release);
+    return true;
+  }
 
   // Consumer. Visits every record appended so far, oldest first, and frees
   // their room; returns how many there were.
@@ -64,8 +92,10 @@ class OperationLog {
     std::uint64_t at = tail_.load(std::memory_order_relaxed);
     std::size_t records = 0;
     while (at != head) {
-      const std::size_t count = static_cast<std::size_t>(word(at));
+      const std::uint64_t header = word(at);
+      const auto count = static_cast<std::size_t>(header & ~kAddressesFlag);
       LoggedOperation operation;
+      operation.addresses = (header & kAddressesFlag) != 0;
       operation.signature = word(at + 1);
       operation.stream = word(at + 2);
       at += kHeaderWords;
@@ -80,18 +110,36 @@ class OperationLog {
     tail_.store(at, std::memory_order_release);
     return records;
   }
+  // Producer. True once each time the ring passes half full, after an
+  // append: the moment to ask for a replay (launch_reporter.h).
+  bool passed_half() {
+    const std::uint64_t head = head_.load(std::memory_order_relaxed);
+    if (head - tail_seen_ >= kWords / 2) tail_seen_ = tail_.load(std::memory_order_acquire);
+    if (head - tail_seen_ < kWords / 2) {
+      asked_ = false;
+      return false;
+    }
+    if (asked_) return false;
+    asked_ = true;
+    return true;
+  }
   // Whether records wait (either side; a hint).
   bool empty() const {
     return head_.load(std::memory_order_acquire) == tail_.load(std::memory_order_acquire);
   }
 
  private:
+  static constexpr std::uint64_t kAddressesFlag = std::uint64_t{1} << 63;
   std::uint64_t& word(std::uint64_t index) { return words_[index & (kWords - 1)]; }
 
+  // The producer's line, the consumer's, the consumer's scratch: apart, so
+  // that neither side's writes take a line the other keeps reading.
   alignas(64) std::atomic<std::uint64_t> head_{0};
+  std::uint64_t tail_seen_ = 0;  // the producer's copy of tail_
+  bool asked_ = false;           // passed_half() said so since the last drop below half
   alignas(64) std::atomic<std::uint64_t> tail_{0};
-  std::array<std::uint64_t, kMaxRegions> scratch_{};  // consumer's
-  std::array<std::uint64_t, kWords> words_{};
+  alignas(64) std::array<std::uint64_t, kMaxRegions> scratch_{};
+  alignas(64) std::array<std::uint64_t, kWords> words_{};
 };
 
 }  // namespace gpuswap::runtime

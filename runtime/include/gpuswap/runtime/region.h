@@ -16,6 +16,13 @@
 // region out of kResident (or retires it) waits for the launches in flight
 // (thread_slots.h). When several regions are locked at once, lock them in
 // ascending id order.
+//
+// A region is *settled* when a launch may use it with no bookkeeping first:
+// resident, not freed, its writes known to the policy, no restore pending.
+// A region given an UnsettledCount keeps it equal to the number of such
+// regions that are not settled: every change of the word that settles or
+// unsettles the region adjusts it, so that while it reads zero a launch
+// need not look at its regions at all (Runtime::try_quiet_launch).
 #pragma once
 
 #include <cuda.h>
@@ -33,13 +40,18 @@ namespace gpuswap::runtime {
 
 using RegionId = std::uint64_t;
 using RegionLock = std::unique_lock<std::mutex>;
+// How many regions sharing it are not settled (see above).
+using UnsettledCount = std::atomic<std::int64_t>;
 
 class Region {
  public:
   // `requested` is the application's size; size() rounds it to granules.
   // `initial` is kResident or kDiscarded (anything else is treated as
   // discarded: a region cannot be born mid-copy).
-  Region(RegionId id, CUdeviceptr base, std::uint64_t requested, RegionState initial);
+  // With `unsettled`, the region counts itself there while it is not
+  // settled, until leave_count().
+  Region(RegionId id, CUdeviceptr base, std::uint64_t requested, RegionState initial,
+         UnsettledCount* unsettled = nullptr);
   Region(const Region&) = delete;
   Region& operator=(const Region&) = delete;
 
@@ -50,6 +62,7 @@ class Region {
   bool contains(CUdeviceptr address) const { return address - base_ < requested_; }
 
   RegionLock lock() const { return RegionLock(mu_); }
+  bool locked_by(const RegionLock& held) const { return owns(held); }
 
   RegionState state(const RegionLock& held) const;
   RegionState state_snapshot() const { return state_of(word_.load(std::memory_order_relaxed)); }
@@ -73,8 +86,7 @@ class Region {
   // judged dead on a report still in a log), no restore whose completion
   // users must wait for, and `stream` already in its stream set.
   bool launchable(CUstream stream) const {
-    return (word_.load(std::memory_order_seq_cst) & kLaunchMask) == kLaunchable &&
-           noted_recently(stream);
+    return is_settled(word_.load(std::memory_order_seq_cst)) && noted_recently(stream);
   }
   // The region has been freed: no pin or launch may use it from now on.
   void retire(const RegionLock& held);
@@ -82,9 +94,15 @@ class Region {
   // mutex). Until then a launch goes the slow way, which tells it.
   void note_write_reported() {
     if ((word_.load(std::memory_order_relaxed) & kWriteReported) == 0) {
-      word_.fetch_or(kWriteReported, std::memory_order_relaxed);
+      const std::uint64_t before = word_.fetch_or(kWriteReported, std::memory_order_seq_cst);
+      count_change(before, before | kWriteReported);
     }
   }
+  // Whether a launch may use the region with no bookkeeping (see above).
+  bool settled() const { return is_settled(word_.load(std::memory_order_seq_cst)); }
+  // The region is gone from the runtime's maps (freed): it no longer counts
+  // in its UnsettledCount. Under the runtime mutex.
+  void leave_count();
   // Users must wait (GPU-side) for the region's restore: set (under the
   // runtime mutex) before the region becomes resident again, cleared once
   // the copy is known complete.
@@ -130,6 +148,15 @@ class Region {
   static RegionState state_of(std::uint64_t word) {
     return static_cast<RegionState>(word & kStateMask);
   }
+  static bool is_settled(std::uint64_t word) { return (word & kLaunchMask) == kLaunchable; }
+  // Keeps the UnsettledCount after the word went from `before` to `after`.
+  // An unsettling change is counted before the caller goes on to wait for
+  // launches: the count and the launch epochs are a store-then-load
+  // handshake, like the word itself.
+  void count_change(std::uint64_t before, std::uint64_t after) {
+    if (unsettled_ == nullptr || is_settled(before) == is_settled(after)) return;
+    unsettled_->fetch_add(is_settled(before) ? 1 : -1, std::memory_order_seq_cst);
+  }
 
   const RegionId id_;
   const CUdeviceptr base_;
@@ -138,6 +165,9 @@ class Region {
 
   mutable std::mutex mu_;
   std::atomic<std::uint64_t> word_;
+  // Written at construction and by leave_count() (runtime mutex); word
+  // changes happen under that mutex too.
+  UnsettledCount* unsettled_;
   // No stream remembered. Not null: null is the legacy default stream, which
   // a region must note like any other before its work is waited for.
   static CUstream no_stream() { return reinterpret_cast<CUstream>(~std::uintptr_t{0}); }

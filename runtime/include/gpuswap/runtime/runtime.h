@@ -34,6 +34,7 @@
 #include "gpuswap/runtime/driver_param_source.h"
 #include "gpuswap/runtime/driver_table.h"
 #include "gpuswap/runtime/host_pool.h"
+#include "gpuswap/runtime/launch_reporter.h"
 #include "gpuswap/runtime/page_pool.h"
 #include "gpuswap/runtime/param_decoder.h"
 #include "gpuswap/runtime/param_layout_cache.h"
@@ -138,6 +139,17 @@ class Runtime {
   Status prepare(const TouchedRegions& touched, CUstream stream, const OperationInfo& operation,
                  PinGuard* guard);
 
+  // Before decoding: while no region is unsettled (region.h: every live
+  // region resident, known as written, no restore pending, none being
+  // freed), a launch in kernel-parameter form is issued without looking at
+  // its regions at all. Its parameter words go to the thread's log and are
+  // decoded under the lock later: before the policy's next decision, and
+  // before any region leaves kResident or is freed (the quiet path,
+  // docs/runtime.md). True when the guard now holds the thread's launch
+  // epoch; false when the caller must decode and prepare.
+  bool try_quiet_launch(const void* function, FunctionKind kind, void* const* kernel_params,
+                        CUstream stream, const OperationInfo& operation, PinGuard* guard);
+
   // The kernel's name as the driver gives it (for a CUfunction or a
   // CUkernel), or "?" when it does not; for log lines.
   const char* function_name(const void* function) const;
@@ -187,6 +199,9 @@ class Runtime {
   // trace, writing its totals. Makes no CUDA call, and skips the summary
   // rather than wait when another thread holds the runtime.
   void finish() noexcept;
+  // In a forked child at exit, in place of finish(): the parent's threads
+  // (launch reporter, trace writer) are not this process's to stop.
+  void abandon_after_fork() noexcept;
 
  private:
   struct Entry {
@@ -218,12 +233,20 @@ class Runtime {
   // (nothing is held then).
   bool try_prepare_launch(const TouchedRegions& touched, CUstream stream,
                           const OperationInfo& operation, PinGuard* guard);
-  // Reports the launches logged by the fast path to the policy (and the
-  // trace's totals). Call before any policy decision.
-  void drain_launch_logs_locked();
+  // Reports the launches logged by the fast and quiet paths to the policy
+  // (and the trace's totals). Call before any policy decision. `held`, when given, is a region lock
+  // the caller holds (a region the logs may name is leaving kResident).
+  void drain_launch_logs_locked(RegionLock* held = nullptr);
+  // Decodes a quiet launch's words into drained_accesses_ and drained_ids_,
+  // noting the stream and the write on each region.
+  void replay_quiet_launch_locked(const LoggedOperation& logged, RegionLock* held);
   // A region is leaving kResident or being freed: returns once no launch
-  // that may have seen it resident is still being issued.
-  void wait_for_launches() const { slots_->wait_for_launches(); }
+  // that may have seen it resident is still being issued, then reports them: their streams are in
+  // the regions' stream sets after this.
+  void quiesce_launches_locked(RegionLock* held) {
+    slots_->wait_for_launches();
+    drain_launch_logs_locked(held);
+  }
 
   template <typename Get>
   Status prepare_impl(std::size_t count, const Get& get, bool distinct, CUstream stream,
@@ -325,6 +348,11 @@ class Runtime {
   std::shared_ptr<ThreadSlots> slots_ = ThreadSlots::create();
   // False while every operation must reach the trace as it happens.
   bool fast_launches_ = true;
+  // Live regions not settled (region.h); launches go quietly while it is zero.
+  UnsettledCount unsettled_{0};
+  // Replays the launch logs off the launching threads; null without the
+  // fast path.
+  std::unique_ptr<LaunchReporter> reporter_;
 
   mutable std::mutex mu_;
   // Everything below is guarded by mu_.
@@ -345,8 +373,11 @@ class Runtime {
   // pending_host_frees_.size(), readable without mu_.
   std::atomic<std::size_t> pending_count_{0};
   std::vector<CUevent> spare_events_;
-  std::vector<policy::Access> drained_accesses_;  // scratch for drain_launch_logs_locked
-  std::vector<EvictionInFlight> flights_;         // scratch for evict_victims_locked
+  // Scratch for drain_launch_logs_locked.
+  std::vector<policy::Access> drained_accesses_;
+  std::vector<std::uint64_t> drained_ids_;
+  TouchedRegions drained_regions_;
+  std::vector<EvictionInFlight> flights_;  // scratch for evict_victims_locked
   struct AheadEviction {
     EvictionInFlight flight;
     bool cancelled = false;  // the region stayed resident; only the host copy waits

@@ -23,6 +23,9 @@ struct SwapStats {
   // Kernel launches issued without the runtime lock or pins (every region
   // resident): the fast path.
   std::uint64_t fast_launches = 0;
+  // Of those, launches issued while no region was unsettled, without
+  // decoding their parameters first: the quiet path.
+  std::uint64_t quiet_launches = 0;
 };
 
 }  // namespace gpuswap::runtime

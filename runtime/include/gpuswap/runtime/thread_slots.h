@@ -48,10 +48,18 @@ class ThreadSlots : public std::enable_shared_from_this<ThreadSlots> {
     }
     bool in_launch() const noexcept { return (epoch_.load(std::memory_order_seq_cst) & 1) != 0; }
     OperationLog& log() noexcept { return log_; }
-    // Owner only, once a launch is known to take the fast path.
-    void count_fast_launch() noexcept {
+    // Owner only, once a launch is known to take the fast path (`quiet`:
+    // the quiet path, which is a fast path too).
+    void count_fast_launch(bool quiet = false) noexcept {
       fast_launches_.store(fast_launches_.load(std::memory_order_relaxed) + 1,
                            std::memory_order_relaxed);
+      if (quiet) {
+        quiet_launches_.store(quiet_launches_.load(std::memory_order_relaxed) + 1,
+                              std::memory_order_relaxed);
+      }
+    }
+    std::uint64_t quiet_launches() const noexcept {
+      return quiet_launches_.load(std::memory_order_relaxed);
     }
     // Launches this slot has issued by the fast path (all its owners).
     std::uint64_t fast_launches() const noexcept {
@@ -63,6 +71,7 @@ class ThreadSlots : public std::enable_shared_from_this<ThreadSlots> {
     // Odd while a launch is being issued.
     alignas(64) std::atomic<std::uint64_t> epoch_{0};
     std::atomic<std::uint64_t> fast_launches_{0};
+    std::atomic<std::uint64_t> quiet_launches_{0};
     std::atomic<bool> owned_{false};
     OperationLog log_;
   };
@@ -90,6 +99,11 @@ class ThreadSlots : public std::enable_shared_from_this<ThreadSlots> {
   std::uint64_t fast_launches() const {
     std::uint64_t total = 0;
     for_each([&](const Slot& slot) { total += slot.fast_launches(); });
+    return total;
+  }
+  std::uint64_t quiet_launches() const {
+    std::uint64_t total = 0;
+    for_each([&](const Slot& slot) { total += slot.quiet_launches(); });
     return total;
   }
   std::uint64_t id() const { return id_; }
