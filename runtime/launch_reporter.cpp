@@ -1,5 +1,7 @@
 #include "gpuswap/runtime/launch_reporter.h"
 
+#include <pthread.h>
+
 #include <utility>
 
 namespace gpuswap::runtime {
@@ -47,6 +49,8 @@ void LaunchReporter::abandon_after_fork() noexcept {
 }
 
 void LaunchReporter::run() {
+  // Named, so that a user listing the job's threads sees whose it is.
+  pthread_setname_np(pthread_self(), "gpuswap-report");
   std::unique_lock lock(mu_);
   for (;;) {
     wake_.wait(lock, [this] { return nudged_ || stopping_; });

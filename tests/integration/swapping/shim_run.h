@@ -76,4 +76,15 @@ inline long fast_launches(const std::string& err) {
   return -1;
 }
 
+// Of those, the launches that took the quiet path; -1 when not said.
+inline long quiet_launches(const std::string& err) {
+  constexpr const char* kTail = " of them the quiet path";
+  for (const std::string& line : lines_containing(err, kTail)) {
+    const std::size_t end = line.find(kTail);
+    const std::size_t start = line.rfind(' ', end - 1) + 1;
+    return std::strtol(line.c_str() + start, nullptr, 10);
+  }
+  return -1;
+}
+
 }  // namespace gpuswap::testing

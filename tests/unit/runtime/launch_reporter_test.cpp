@@ -4,6 +4,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
 #include <thread>
 
 namespace gpuswap::runtime {
@@ -54,6 +57,24 @@ TEST(LaunchReporter, NudgesWhileAReplayRunsAreNotLost) {
   reporter.nudge();  // records logged during the replay want one more
   finish.store(true);
   ASSERT_TRUE(eventually([&] { return replays.load() == 2; }));
+}
+
+// The thread carries a name, so that a user listing the job's threads
+// (top -H, /proc/PID/task) sees whose it is.
+TEST(LaunchReporter, ItsThreadIsNamed) {
+  LaunchReporter reporter([] {});
+  ASSERT_TRUE(reporter.start());
+  const auto named = [] {
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+      std::ifstream comm(task.path() / "comm");
+      std::string name;
+      if (std::getline(comm, name) && name == "gpuswap-report") return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(eventually(named));
+  reporter.stop();
+  EXPECT_FALSE(named());
 }
 
 }  // namespace

@@ -34,10 +34,10 @@ struct LoggedOperation {
 
 class OperationLog {
  public:
-  // A power of two: 64 KiB, about 740 launches of 8 pointer parameters, so
-  // that a thread launching millions per second nudges the background
-  // reporter (launch_reporter.h) only every few hundred launches.
-  static constexpr std::size_t kWords = 8192;
+  // A power of two: 256 KiB, about 2,980 launches of 8 pointer parameters,
+  // so that a launching thread nudges the background reporter
+  // (launch_reporter.h), a futex wake-up, only once every ~1,500 launches.
+  static constexpr std::size_t kWords = 32768;
   // A record: a header word (its word count, and whether the words are
   // addresses), the signature, the stream, then the words.
   static constexpr std::size_t kHeaderWords = 3;
