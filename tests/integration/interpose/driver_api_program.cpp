@@ -2,11 +2,20 @@
 // kernel, copy out, print what it computed. Run with and without the shim,
 // its output must not change. stderr names the object its cuMemAlloc
 // binds to, so the test can tell that the hook was really in the way.
+// With --fork it also forks once its kernel ran; the child leaves through
+// exit() (atexit handlers and all) and the parent, which gives it 10 s,
+// carries on.
 #include <cuda.h>
 #include <dlfcn.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <thread>
 #include <vector>
 
 #include "cudasim/kernel.h"
@@ -36,7 +45,33 @@ const char* object_of(const void* fn) {
 
 }  // namespace
 
-int main() {
+// Forks a child that tries one launch (the driver refuses it in a child) and
+// exits normally; returns whether it did so within 10 s.
+bool fork_and_wait(CUfunction function, void** params) {
+  std::fflush(stdout);
+  std::fflush(stderr);
+  const pid_t child = fork();
+  if (child < 0) return false;
+  if (child == 0) {
+    (void)cuLaunchKernel(function, 1, 1, 1, 1, 1, 1, 0, nullptr, params, nullptr);
+    std::exit(0);
+  }
+  for (int waited_ms = 0; waited_ms < 10'000; waited_ms += 10) {
+    int status = 0;
+    if (waitpid(child, &status, WNOHANG) == child) {
+      std::printf("child exited: %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+      return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  kill(child, SIGKILL);
+  (void)waitpid(child, nullptr, 0);
+  std::printf("child hung at exit\n");
+  return false;
+}
+
+int main(int argc, char** argv) {
+  const bool fork_child = argc > 1 && std::strcmp(argv[1], "--fork") == 0;
   std::fprintf(stderr, "cuMemAlloc from %s\n",
                object_of(reinterpret_cast<const void*>(&cuMemAlloc)));
   CUdevice device = 0;
@@ -76,6 +111,7 @@ int main() {
       !ok(cuCtxSynchronize(), "cuCtxSynchronize")) {
     return 1;
   }
+  if (fork_child && !fork_and_wait(function, params)) return 1;
   std::vector<float> result(kCount);
   if (!ok(cuMemcpyDtoH(result.data(), out, bytes), "cuMemcpyDtoH")) return 1;
   double sum = 0;
