@@ -2,6 +2,8 @@
 
 #include <thread>
 
+#include "gpuswap/runtime/process_barrier.h"
+
 namespace gpuswap::runtime {
 namespace {
 
@@ -36,11 +38,12 @@ thread_local SlotRelease t_release;
 
 }  // namespace
 
-std::shared_ptr<ThreadSlots> ThreadSlots::create() {
-  return std::shared_ptr<ThreadSlots>(new ThreadSlots());
+std::shared_ptr<ThreadSlots> ThreadSlots::create(bool asymmetric) {
+  return std::shared_ptr<ThreadSlots>(new ThreadSlots(asymmetric && enable_process_barrier()));
 }
 
-ThreadSlots::ThreadSlots() : id_(next_table_id.fetch_add(1, std::memory_order_relaxed)) {}
+ThreadSlots::ThreadSlots(bool asymmetric)
+    : id_(next_table_id.fetch_add(1, std::memory_order_relaxed)), asymmetric_(asymmetric) {}
 
 ThreadSlots::Slot* ThreadSlots::mine() noexcept {
   if (t_table == id_) return t_slot;
@@ -60,7 +63,7 @@ ThreadSlots::Slot* ThreadSlots::claim() noexcept {
       }
     }
     if (found == nullptr && count < kSlots) {
-      slots_[count] = std::make_unique<Slot>();
+      slots_[count] = std::make_unique<Slot>(asymmetric_);
       slots_[count]->owned_.store(true, std::memory_order_relaxed);
       found = slots_[count].get();
       claimed_.store(count + 1, std::memory_order_release);
@@ -78,6 +81,11 @@ ThreadSlots::Slot* ThreadSlots::claim() noexcept {
 }
 
 void ThreadSlots::wait_for_launches() const noexcept {
+  // The launches' epoch stores were made without a fence: this one, on
+  // every thread, makes each store that preceded a launch's loads visible
+  // before the epochs are read. It cannot fail in a registered process; a
+  // forked child, where it would, issues no launches through the runtime.
+  if (asymmetric_) (void)process_barrier();
   const Slot* self = t_table == id_ ? t_slot : nullptr;
   const std::size_t count = claimed_.load(std::memory_order_acquire);
   for (std::size_t i = 0; i < count; ++i) {

@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include "gpuswap/runtime/process_barrier.h"
+
 namespace gpuswap::runtime {
 namespace {
 
@@ -138,6 +140,61 @@ TEST(ThreadSlots, AThreadNeverWaitsForItself) {
   table->wait_for_launches();  // a hook called from inside a launch
   slot->end_launch();
   EXPECT_FALSE(slot->in_launch());
+}
+
+// The store-then-load handshake itself, as the classic store-buffering
+// litmus test: each round a launcher begins a launch and reads a flag while
+// a waiter sets the flag and waits for launches, both starting together.
+// Forbidden: the launcher read the flag clear (so it goes on to use what the
+// flag protects) and yet the waiter's wait returned while that launch was
+// still open. On x86 a plain store may pass a later load, so without the
+// fence (or the process barrier) this happens within a few thousand rounds.
+long store_buffering_violations(bool asymmetric, int rounds) {
+  auto table = ThreadSlots::create(asymmetric);
+  std::atomic<int> round_started{-1};
+  std::atomic<int> launcher_ready{-1};
+  std::atomic<int> waiter_done{-1};
+  std::atomic<std::uint64_t> flag{0};
+  long violations = 0;
+  std::thread launcher([&] {
+    ThreadSlots::Slot* slot = table->mine();
+    for (int round = 0; round < rounds; ++round) {
+      launcher_ready.store(round);
+      while (round_started.load() != round) {
+      }
+      slot->begin_launch();
+      const bool saw_clear = flag.load(std::memory_order_seq_cst) == 0;
+      // Keep the launch open a moment: a waiter that saw it waits it out.
+      bool waiter_finished = false;
+      for (int spin = 0; spin < 2000 && !waiter_finished; ++spin) {
+        waiter_finished = waiter_done.load(std::memory_order_relaxed) == round;
+      }
+      if (saw_clear && waiter_finished) ++violations;
+      slot->end_launch();
+    }
+  });
+  for (int round = 0; round < rounds; ++round) {
+    while (launcher_ready.load() != round) {
+    }
+    flag.store(0);
+    round_started.store(round);
+    flag.fetch_add(1, std::memory_order_seq_cst);
+    table->wait_for_launches();
+    waiter_done.store(round, std::memory_order_relaxed);
+  }
+  launcher.join();
+  return violations;
+}
+
+TEST(ThreadSlots, TheHandshakeHoldsWithFences) {
+  EXPECT_EQ(store_buffering_violations(false, 20000), 0);
+}
+
+TEST(ThreadSlots, TheHandshakeHoldsWithTheProcessBarrier) {
+  // Where the kernel offers no membarrier the table falls back to fences
+  // (the test above); the handshake must hold either way.
+  EXPECT_EQ(ThreadSlots::create(true)->asymmetric(), enable_process_barrier());
+  EXPECT_EQ(store_buffering_violations(true, 20000), 0);
 }
 
 TEST(ThreadSlots, CountsFastLaunchesPerSlot) {

@@ -6,13 +6,15 @@
 // so an eviction has to exclude the launches in flight. Pinning each region
 // (an atomic read-modify-write on its word, and another to unpin) costs 16
 // of them for a launch of 8 buffers. With an epoch a launch pays one: it
-// marks its slot busy (a sequentially consistent store), checks that every
+// marks its slot busy (one store), checks that every
 // region it uses is resident, issues the call and marks the slot idle (a
 // plain store). Whoever takes a region out of the resident state does so
 // first, then waits (wait_for_launches) until every slot that was busy at
 // that moment has moved on; a launch that began after the state change sees
 // it and goes the slow way. The two orders are the classic store-then-load
-// handshake, which is why both sides use sequentially consistent accesses.
+// handshake: either both sides use sequentially consistent accesses, or
+// (where Linux offers membarrier, process_barrier.h) the launch's store is
+// a plain one and the waiter issues a barrier on every thread's behalf.
 //
 // Slots belong to the table (a Runtime owns one), not to threads: a thread
 // claims a free slot on its first launch and gives it back when it exits,
@@ -39,9 +41,17 @@ class ThreadSlots : public std::enable_shared_from_this<ThreadSlots> {
    public:
     // The calling thread (the owner) begins a launch: every state change
     // made before this call is seen by its loads after it, and every one
-    // made after waits for end_launch().
+    // made after waits for end_launch(). With the process barrier the
+    // store needs no fence here: wait_for_launches() issues one for every
+    // thread (process_barrier.h).
     void begin_launch() noexcept {
-      epoch_.store(epoch_.load(std::memory_order_relaxed) + 1, std::memory_order_seq_cst);
+      const std::uint64_t next = epoch_.load(std::memory_order_relaxed) + 1;
+      if (asymmetric_) {
+        epoch_.store(next, std::memory_order_relaxed);
+        std::atomic_signal_fence(std::memory_order_seq_cst);
+      } else {
+        epoch_.store(next, std::memory_order_seq_cst);
+      }
     }
     void end_launch() noexcept {
       epoch_.store(epoch_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
@@ -66,10 +76,13 @@ class ThreadSlots : public std::enable_shared_from_this<ThreadSlots> {
       return fast_launches_.load(std::memory_order_relaxed);
     }
 
+    explicit Slot(bool asymmetric) : asymmetric_(asymmetric) {}
+
    private:
     friend class ThreadSlots;
     // Odd while a launch is being issued.
     alignas(64) std::atomic<std::uint64_t> epoch_{0};
+    const bool asymmetric_;  // the table's mode (see begin_launch)
     std::atomic<std::uint64_t> fast_launches_{0};
     std::atomic<std::uint64_t> quiet_launches_{0};
     std::atomic<bool> owned_{false};
@@ -78,7 +91,9 @@ class ThreadSlots : public std::enable_shared_from_this<ThreadSlots> {
 
   // Tables are shared: a thread that exits after its Runtime gives its slot
   // back to a table that still exists.
-  static std::shared_ptr<ThreadSlots> create();
+  // `asymmetric`: use the process barrier when the kernel offers it (see
+  // begin_launch); false keeps both sides sequentially consistent.
+  static std::shared_ptr<ThreadSlots> create(bool asymmetric = true);
   ThreadSlots(const ThreadSlots&) = delete;
   ThreadSlots& operator=(const ThreadSlots&) = delete;
 
@@ -107,13 +122,16 @@ class ThreadSlots : public std::enable_shared_from_this<ThreadSlots> {
     return total;
   }
   std::uint64_t id() const { return id_; }
+  // Whether launches skip the fence and waits issue the process barrier.
+  bool asymmetric() const { return asymmetric_; }
 
  private:
-  ThreadSlots();
+  explicit ThreadSlots(bool asymmetric);
   Slot* claim() noexcept;
 
   const std::uint64_t id_;  // unique per table, so a thread never mistakes a new one for an old
-  std::mutex claim_mu_;     // guards growth of slots_
+  const bool asymmetric_;
+  std::mutex claim_mu_;  // guards growth of slots_
   std::array<std::unique_ptr<Slot>, kSlots> slots_;
   std::atomic<std::size_t> claimed_{0};  // slots_[0, claimed_) exist
 };
