@@ -227,6 +227,86 @@ class SwapEngine : public CudasimDriverFixture {
     ASSERT_TRUE(device == buffer.shadow) << "contents of " << std::hex << buffer.dptr << " differ";
   }
 
+  // A 4 MiB region filled on stream_ (the fill finished), and a new stream
+  // that a host function holds shut until `open` is set.
+  Buffer filled_beside_a_held_stream(CUstream* other, std::atomic<bool>* open) {
+    Buffer buffer = allocate(4 * kMiB);
+    fill_shadowed(buffer, 11, stream_);
+    EXPECT_EQ(driver_.cuStreamSynchronize(stream_), CUDA_SUCCESS);
+    EXPECT_EQ(driver_.cuStreamCreate(other, CU_STREAM_NON_BLOCKING), CUDA_SUCCESS);
+    EXPECT_EQ(hold(*other, open), CUDA_SUCCESS);
+    return buffer;
+  }
+
+  // Evicts `buffer` on another thread while work on it is held back by a
+  // host function (see hold): the eviction must still be waiting after
+  // 150 ms, with the region's pages in place, and finish once `open` is set.
+  void expect_eviction_to_wait_until_opened(const Buffer& buffer, std::atomic<bool>* open) {
+    std::atomic<bool> evicted{false};
+    std::thread evictor([&] {
+      (void)driver_.cuCtxSetCurrent(context_);
+      EXPECT_TRUE(runtime_->evict(buffer.dptr).is_ok());
+      evicted = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    // The kernel has not run: the pages must still be there.
+    EXPECT_FALSE(evicted.load());
+    EXPECT_EQ(runtime_->region_at(buffer.dptr)->state_snapshot(), RegionState::kEvicting);
+    open->store(true);
+    evictor.join();
+    EXPECT_TRUE(evicted.load());
+    EXPECT_EQ(runtime_->region_at(buffer.dptr)->state_snapshot(), RegionState::kEvicted);
+  }
+
+  // Another thread enters a launch of add() on a region through `enter`
+  // (which must leave it holding its launch epoch, no pins) and issues it
+  // only once an eviction of the region has begun: the eviction waits for
+  // the launch, and the launch's work is copied out with the region.
+  void expect_eviction_to_wait_for_a_launch_being_issued(
+      const std::function<bool(Region*, void**, PinGuard*)>& enter) {
+    using namespace std::chrono_literals;
+    Buffer buffer = allocate(4 * kMiB);
+    ASSERT_NO_FATAL_FAILURE(fill_shadowed(buffer, 3, stream_));
+    Region* region = runtime_->region_at(buffer.dptr);
+    std::atomic<bool> in_launch{false};
+    std::atomic<bool> issue{false};
+    std::atomic<bool> entered{false};
+    std::thread launcher([&] {
+      (void)driver_.cuCtxSetCurrent(context_);
+      CUdeviceptr data = buffer.dptr;
+      std::uint32_t n = buffer.words();
+      std::uint32_t k = 9;
+      void* params[] = {&data, &n, &k};
+      PinGuard guard;
+      entered.store(enter(region, params, &guard));
+      in_launch.store(true);
+      while (!issue.load()) std::this_thread::yield();
+      // The eviction may have begun (the region is leaving kResident) but its
+      // pages must still be mapped while the launch is issued.
+      if (!holds_device_pages(region->state_snapshot()) ||
+          launch_(add_, 1, 1, 1, 1, 1, 1, 0, stream_, params, nullptr) != CUDA_SUCCESS) {
+        entered.store(false);
+      }
+    });
+    while (!in_launch.load()) std::this_thread::yield();
+    ASSERT_TRUE(entered.load());
+    std::atomic<bool> evicted{false};
+    std::thread evictor([&] {
+      (void)driver_.cuCtxSetCurrent(context_);
+      evicted.store(runtime_->evict(buffer.dptr).is_ok());
+    });
+    std::this_thread::sleep_for(50ms);
+    EXPECT_FALSE(evicted.load());
+    issue.store(true);
+    launcher.join();
+    evictor.join();
+    EXPECT_TRUE(entered.load());
+    EXPECT_TRUE(evicted.load());
+    EXPECT_EQ(region->state_snapshot(), RegionState::kEvicted);
+    shadow_add(buffer, 9);
+    expect_contents(buffer, stream_);  // the launch's work was copied out with it
+  }
+
   CUstream stream_ = nullptr;
   decltype(&cuLaunchKernel) launch_ = nullptr;
   decltype(&cuLaunchHostFunc) host_func_ = nullptr;
@@ -289,19 +369,7 @@ TEST_F(SwapEngine, EvictionWaitsForTheKernelThatUsesTheRegion) {
   ASSERT_TRUE(add(buffer, 5, stream_).is_ok());
   shadow_add(buffer, 5);
 
-  std::atomic<bool> evicted{false};
-  std::thread evictor([&] {
-    EXPECT_TRUE(runtime_->evict(buffer.dptr).is_ok());
-    evicted = true;
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(150));
-  // The kernel has not run: the pages must still be there.
-  EXPECT_FALSE(evicted.load());
-  EXPECT_EQ(runtime_->region_at(buffer.dptr)->state_snapshot(), RegionState::kEvicting);
-  open = true;
-  evictor.join();
-  EXPECT_TRUE(evicted.load());
-  EXPECT_EQ(runtime_->region_at(buffer.dptr)->state_snapshot(), RegionState::kEvicted);
+  expect_eviction_to_wait_until_opened(buffer, &open);
   EXPECT_EQ(runtime_->stats().evictions, 1u);
   // What comes back includes the kernel's work.
   expect_contents(buffer, stream_);
@@ -327,17 +395,7 @@ TEST_F(SwapEngine, EvictionWaitsForTheDefaultStreamsKernel) {
   ASSERT_TRUE(add(buffer, 5, nullptr).is_ok());
   shadow_add(buffer, 5);
 
-  std::atomic<bool> evicted{false};
-  std::thread evictor([&] {
-    (void)driver_.cuCtxSetCurrent(context_);
-    EXPECT_TRUE(runtime_->evict(buffer.dptr).is_ok());
-    evicted = true;
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(150));
-  EXPECT_FALSE(evicted.load());  // the kernel has not run: the pages must still be there
-  open = true;
-  evictor.join();
-  EXPECT_TRUE(evicted.load());
+  expect_eviction_to_wait_until_opened(buffer, &open);
   expect_contents(buffer, stream_);
 }
 
@@ -866,51 +924,21 @@ TEST_F(SwapEngine, LeastRecentlyUsedCountsFastLaunches) {
 // An eviction waits for a launch that another thread is issuing on the
 // fast path (it holds no pin, only its launch epoch).
 TEST_F(SwapEngine, AnEvictionWaitsForALaunchBeingIssued) {
-  using namespace std::chrono_literals;
   start(tight_config());
-  Buffer buffer = allocate(4 * kMiB);
-  ASSERT_NO_FATAL_FAILURE(fill_shadowed(buffer, 3, stream_));
-  Region* region = runtime_->region_at(buffer.dptr);
-
-  std::atomic<bool> in_launch{false};
-  std::atomic<bool> issue{false};
-  std::atomic<bool> fast{false};
-  std::thread launcher([&] {
-    (void)driver_.cuCtxSetCurrent(context_);
+  expect_eviction_to_wait_for_a_launch_being_issued([&](Region* region, void**, PinGuard* guard) {
     TouchedRegions touched;
     touched.add(region);
-    PinGuard guard;
-    fast.store(runtime_->prepare(touched, stream_, {}, &guard).is_ok() && guard.in_launch_epoch());
-    in_launch.store(true);
-    while (!issue.load()) std::this_thread::yield();
-    // The eviction may have begun (the region is leaving kResident) but its
-    // pages must still be mapped while the launch is issued.
-    CUdeviceptr data = buffer.dptr;
-    std::uint32_t n = buffer.words();
-    std::uint32_t k = 9;
-    void* params[] = {&data, &n, &k};
-    if (!holds_device_pages(region->state_snapshot()) ||
-        launch_(add_, 1, 1, 1, 1, 1, 1, 0, stream_, params, nullptr) != CUDA_SUCCESS) {
-      fast.store(false);
-    }
+    return runtime_->prepare(touched, stream_, {}, guard).is_ok() && guard->in_launch_epoch();
   });
-  while (!in_launch.load()) std::this_thread::yield();
-  ASSERT_TRUE(fast.load());
-  std::atomic<bool> evicted{false};
-  std::thread evictor([&] {
-    (void)driver_.cuCtxSetCurrent(context_);
-    evicted.store(runtime_->evict(buffer.dptr).is_ok());
+}
+
+// The same for a quiet launch: its epoch is all it holds, and its region
+// was never looked at.
+TEST_F(SwapEngine, AnEvictionWaitsForAQuietLaunchBeingIssued) {
+  start(tight_config());
+  expect_eviction_to_wait_for_a_launch_being_issued([&](Region*, void** params, PinGuard* guard) {
+    return runtime_->try_quiet_launch(add_, FunctionKind::kFunction, params, stream_, {}, guard);
   });
-  std::this_thread::sleep_for(50ms);
-  EXPECT_FALSE(evicted.load());
-  issue.store(true);
-  launcher.join();
-  evictor.join();
-  EXPECT_TRUE(fast.load());
-  EXPECT_TRUE(evicted.load());
-  EXPECT_EQ(region->state_snapshot(), RegionState::kEvicted);
-  shadow_add(buffer, 9);
-  expect_contents(buffer, stream_);  // the launch's work was copied out with it
 }
 
 // While no region is unsettled (evicted, being restored, fresh, freed), a
@@ -956,31 +984,16 @@ TEST_F(SwapEngine, LaunchesGoQuietlyWhileEveryRegionIsSettled) {
 // copy runs first and cudasim faults on the kernel, or its work is lost.
 TEST_F(SwapEngine, AnEvictionWaitsForAQuietLaunchOnANewStream) {
   start(tight_config());
-  Buffer buffer = allocate(4 * kMiB);
-  ASSERT_NO_FATAL_FAILURE(fill_shadowed(buffer, 11, stream_));
-  ASSERT_EQ(driver_.cuStreamSynchronize(stream_), CUDA_SUCCESS);
-  CUstream other = nullptr;
-  ASSERT_EQ(driver_.cuStreamCreate(&other, CU_STREAM_NON_BLOCKING), CUDA_SUCCESS);
-
   std::atomic<bool> open{false};
-  ASSERT_EQ(hold(other, &open), CUDA_SUCCESS);
+  CUstream other = nullptr;
+  Buffer buffer;
+  ASSERT_NO_FATAL_FAILURE(buffer = filled_beside_a_held_stream(&other, &open));
   const std::uint64_t quiet = runtime_->stats().quiet_launches;
   ASSERT_TRUE(add(buffer, 5, other).is_ok());
   ASSERT_EQ(runtime_->stats().quiet_launches, quiet + 1);
   shadow_add(buffer, 5);
 
-  std::atomic<bool> evicted{false};
-  std::thread evictor([&] {
-    (void)driver_.cuCtxSetCurrent(context_);
-    EXPECT_TRUE(runtime_->evict(buffer.dptr).is_ok());
-    evicted = true;
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(150));
-  EXPECT_FALSE(evicted.load());  // the kernel has not run: the pages must still be there
-  open = true;
-  evictor.join();
-  EXPECT_TRUE(evicted.load());
-  EXPECT_EQ(runtime_->region_at(buffer.dptr)->state_snapshot(), RegionState::kEvicted);
+  expect_eviction_to_wait_until_opened(buffer, &open);
   expect_contents(buffer, stream_);
   EXPECT_EQ(driver_.cuStreamDestroy(other), CUDA_SUCCESS);
 }
@@ -996,13 +1009,10 @@ TEST_F(SwapEngine, AQuietLaunchBegunAsAnEvictionStartsIsWaitedForOnItsStream) {
   hooked.cuMemHostAlloc = &host_alloc_with_hook;
   const config::Config config = tight_config();
   ASSERT_TRUE(Runtime::create(hooked, config, policy::make_policy(config), &runtime_).is_ok());
-  Buffer buffer = allocate(4 * kMiB);
-  ASSERT_NO_FATAL_FAILURE(fill_shadowed(buffer, 11, stream_));
-  ASSERT_EQ(driver_.cuStreamSynchronize(stream_), CUDA_SUCCESS);
-  CUstream other = nullptr;
-  ASSERT_EQ(driver_.cuStreamCreate(&other, CU_STREAM_NON_BLOCKING), CUDA_SUCCESS);
   std::atomic<bool> open{false};
-  ASSERT_EQ(hold(other, &open), CUDA_SUCCESS);
+  CUstream other = nullptr;
+  Buffer buffer;
+  ASSERT_NO_FATAL_FAILURE(buffer = filled_beside_a_held_stream(&other, &open));
 
   std::atomic<int> stage{0};  // 1: the launch holds its epoch; 2: issue it
   std::atomic<bool> quiet{false};
@@ -1044,53 +1054,6 @@ TEST_F(SwapEngine, AQuietLaunchBegunAsAnEvictionStartsIsWaitedForOnItsStream) {
   shadow_add(buffer, 5);
   expect_contents(buffer, stream_);
   EXPECT_EQ(driver_.cuStreamDestroy(other), CUDA_SUCCESS);
-}
-
-// An eviction waits for a quiet launch another thread is issuing: the launch
-// holds its epoch only, and the region was never looked at.
-TEST_F(SwapEngine, AnEvictionWaitsForAQuietLaunchBeingIssued) {
-  using namespace std::chrono_literals;
-  start(tight_config());
-  Buffer buffer = allocate(4 * kMiB);
-  ASSERT_NO_FATAL_FAILURE(fill_shadowed(buffer, 3, stream_));
-  Region* region = runtime_->region_at(buffer.dptr);
-
-  std::atomic<bool> in_launch{false};
-  std::atomic<bool> issue{false};
-  std::atomic<bool> quiet{false};
-  std::thread launcher([&] {
-    (void)driver_.cuCtxSetCurrent(context_);
-    CUdeviceptr data = buffer.dptr;
-    std::uint32_t n = buffer.words();
-    std::uint32_t k = 9;
-    void* params[] = {&data, &n, &k};
-    PinGuard guard;
-    quiet.store(
-        runtime_->try_quiet_launch(add_, FunctionKind::kFunction, params, stream_, {}, &guard));
-    in_launch.store(true);
-    while (!issue.load()) std::this_thread::yield();
-    if (!holds_device_pages(region->state_snapshot()) ||
-        launch_(add_, 1, 1, 1, 1, 1, 1, 0, stream_, params, nullptr) != CUDA_SUCCESS) {
-      quiet.store(false);
-    }
-  });
-  while (!in_launch.load()) std::this_thread::yield();
-  ASSERT_TRUE(quiet.load());
-  std::atomic<bool> evicted{false};
-  std::thread evictor([&] {
-    (void)driver_.cuCtxSetCurrent(context_);
-    evicted.store(runtime_->evict(buffer.dptr).is_ok());
-  });
-  std::this_thread::sleep_for(50ms);
-  EXPECT_FALSE(evicted.load());
-  issue.store(true);
-  launcher.join();
-  evictor.join();
-  EXPECT_TRUE(quiet.load());
-  EXPECT_TRUE(evicted.load());
-  EXPECT_EQ(region->state_snapshot(), RegionState::kEvicted);
-  shadow_add(buffer, 9);
-  expect_contents(buffer, stream_);
 }
 
 // A launch that names a region freed meanwhile is refused, fast path or not.

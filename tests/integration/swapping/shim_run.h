@@ -64,27 +64,24 @@ inline long evictions(const std::string& err) {
   return -1;
 }
 
-// The kernel launches that took the runtime's fast path, from the exit
-// summary; -1 when there is none.
-inline long fast_launches(const std::string& err) {
-  constexpr const char* kTail = " kernel launches took the fast path";
-  for (const std::string& line : lines_containing(err, kTail)) {
-    const std::size_t end = line.find(kTail);
+// The number that stands right before `tail` in the first line holding it;
+// -1 when no line does.
+inline long number_before(const std::string& err, const char* tail) {
+  for (const std::string& line : lines_containing(err, tail)) {
+    const std::size_t end = line.find(tail);
     const std::size_t start = line.rfind(' ', end - 1) + 1;
     return std::strtol(line.c_str() + start, nullptr, 10);
   }
   return -1;
 }
 
-// Of those, the launches that took the quiet path; -1 when not said.
+// The kernel launches that took the runtime's fast path, from the exit
+// summary, and of those the ones that took the quiet path; -1 when not said.
+inline long fast_launches(const std::string& err) {
+  return number_before(err, " kernel launches took the fast path");
+}
 inline long quiet_launches(const std::string& err) {
-  constexpr const char* kTail = " of them the quiet path";
-  for (const std::string& line : lines_containing(err, kTail)) {
-    const std::size_t end = line.find(kTail);
-    const std::size_t start = line.rfind(' ', end - 1) + 1;
-    return std::strtol(line.c_str() + start, nullptr, 10);
-  }
-  return -1;
+  return number_before(err, " of them the quiet path");
 }
 
 }  // namespace gpuswap::testing
