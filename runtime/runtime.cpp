@@ -1122,15 +1122,26 @@ Status Runtime::prepare(std::span<const Touch> touched, CUstream stream,
       touched.size(), [&](std::size_t i) { return touched[i]; }, false, stream, operation, guard);
 }
 
-bool Runtime::try_prepare_launch(const TouchedRegions& touched, CUstream stream,
-                                 const OperationInfo& operation, PinGuard* guard) {
-  if (!fast_launches_ || touched.empty()) return false;
+ThreadSlots::Slot* Runtime::launch_slot(std::size_t words) {
   ThreadSlots::Slot* slot = slots_->mine();
   // A hook called from inside a launch (no driver does this) takes the slow
   // path rather than nest epochs.
-  if (slot == nullptr || slot->in_launch()) return false;
-  OperationLog& log = slot->log();
-  if (!log.has_room(touched.size())) return false;  // the slow path drains the logs
+  if (slot == nullptr || slot->in_launch()) return nullptr;
+  // A full log: the slow path replays the logs.
+  return slot->log().has_room(words) ? slot : nullptr;
+}
+
+void Runtime::hand_epoch_to(ThreadSlots::Slot* slot, bool quiet, PinGuard* guard) {
+  slot->count_fast_launch(quiet);
+  guard->launch_ = slot;
+  if (reporter_ != nullptr && slot->log().passed_half()) reporter_->nudge();
+}
+
+bool Runtime::try_prepare_launch(const TouchedRegions& touched, CUstream stream,
+                                 const OperationInfo& operation, PinGuard* guard) {
+  if (!fast_launches_ || touched.empty()) return false;
+  ThreadSlots::Slot* slot = launch_slot(touched.size());
+  if (slot == nullptr) return false;
   slot->begin_launch();
   for (std::size_t i = 0; i < touched.size(); ++i) {
     if (!touched[i]->launchable(stream)) {
@@ -1138,11 +1149,9 @@ bool Runtime::try_prepare_launch(const TouchedRegions& touched, CUstream stream,
       return false;
     }
   }
-  log.append(operation.signature, reinterpret_cast<std::uint64_t>(stream), touched.size(),
-             [&](std::size_t i) { return touched[i]->id(); });
-  slot->count_fast_launch();
-  guard->launch_ = slot;
-  if (reporter_ != nullptr && log.passed_half()) reporter_->nudge();
+  slot->log().append(operation.signature, reinterpret_cast<std::uint64_t>(stream), touched.size(),
+                     [&](std::size_t i) { return touched[i]->id(); });
+  hand_epoch_to(slot, false, guard);
   return true;
 }
 
@@ -1158,32 +1167,28 @@ bool Runtime::try_quiet_launch(const void* function, FunctionKind kind, void* co
   if (!layouts_.lookup(function, kind, &layout)) return false;  // the decoder says why
   const std::vector<ScanWord>& words = layout->scan_words();
   if (words.empty()) return false;  // nothing to report: decoding costs nothing
-  ThreadSlots::Slot* slot = slots_->mine();
-  if (slot == nullptr || slot->in_launch()) return false;
-  OperationLog& log = slot->log();
-  if (!log.has_room(words.size())) return false;  // the slow path drains the logs
+  ThreadSlots::Slot* slot = launch_slot(words.size());
+  if (slot == nullptr) return false;
   guard->release();
   slot->begin_launch();
   // Seen after the epoch began: a region unsettled before this load makes
   // the launch decode; one unsettled after it waits for the epoch to end
   // and then reads this launch's words from the log.
-  const bool logged =
-      unsettled_.load(std::memory_order_seq_cst) == 0 &&
-      log.append_addresses(operation.signature, reinterpret_cast<std::uint64_t>(stream),
-                           words.size(), [&](std::size_t i, std::uint64_t* out) {
-                             const auto* value =
-                                 static_cast<const unsigned char*>(kernel_params[words[i].param]);
-                             if (value == nullptr) return false;  // the decoder refuses it
-                             std::memcpy(out, value + words[i].offset, sizeof(*out));
-                             return true;
-                           });
+  const bool logged = unsettled_.load(std::memory_order_seq_cst) == 0 &&
+                      slot->log().append_addresses(
+                          operation.signature, reinterpret_cast<std::uint64_t>(stream),
+                          words.size(), [&](std::size_t i, std::uint64_t* out) {
+                            const auto* value =
+                                static_cast<const unsigned char*>(kernel_params[words[i].param]);
+                            if (value == nullptr) return false;  // the decoder refuses it
+                            std::memcpy(out, value + words[i].offset, sizeof(*out));
+                            return true;
+                          });
   if (!logged) {
     slot->end_launch();
     return false;
   }
-  slot->count_fast_launch(true);
-  guard->launch_ = slot;
-  if (reporter_ != nullptr && log.passed_half()) reporter_->nudge();
+  hand_epoch_to(slot, true, guard);
   return true;
 }
 

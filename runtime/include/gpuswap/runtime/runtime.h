@@ -233,6 +233,12 @@ class Runtime {
   // (nothing is held then).
   bool try_prepare_launch(const TouchedRegions& touched, CUstream stream,
                           const OperationInfo& operation, PinGuard* guard);
+  // The fast and quiet paths' shared steps: the calling thread's slot when
+  // its log has room for `words` and it is not already in a launch (else
+  // null), and, once the launch is logged, the epoch handed to the guard,
+  // the launch counted and the reporter nudged when the log passed half.
+  ThreadSlots::Slot* launch_slot(std::size_t words);
+  void hand_epoch_to(ThreadSlots::Slot* slot, bool quiet, PinGuard* guard);
   // Reports the launches logged by the fast and quiet paths to the policy
   // (and the trace's totals). Call before any policy decision. `held`, when given, is a region lock
   // the caller holds (a region the logs may name is leaving kResident).
