@@ -162,8 +162,14 @@ Status Runtime::start(CUcontext context, CUdevice device) {
   fast_launches_ = !trace_->wants(TraceKind::op);
   if (fast_launches_) {
     reporter_ = std::make_unique<LaunchReporter>([this] {
-      std::lock_guard lock(mu_);
-      drain_launch_logs_locked();
+      // A few hundred records at a time, so that another thread waiting for
+      // the lock waits for a few microseconds of replay, not a whole log.
+      constexpr std::size_t kRecordsPerHold = 256;
+      bool left = true;
+      while (left) {
+        std::lock_guard lock(mu_);
+        left = drain_launch_logs_locked(nullptr, kRecordsPerHold);
+      }
     });
     if (!reporter_->start()) reporter_.reset();
   }
@@ -1212,31 +1218,37 @@ void Runtime::replay_quiet_launch_locked(const LoggedOperation& logged, RegionLo
   }
 }
 
-void Runtime::drain_launch_logs_locked(RegionLock* held) {
+bool Runtime::drain_launch_logs_locked(RegionLock* held, std::size_t most) {
   const bool count_ops = trace_ != nullptr && trace_->enabled();
+  bool left = false;
   slots_->for_each([&](ThreadSlots::Slot& slot) {
     if (slot.log().empty()) return;
-    slot.log().drain([&](const LoggedOperation& logged) {
-      drained_accesses_.clear();
-      drained_ids_.clear();
-      if (logged.addresses) {
-        replay_quiet_launch_locked(logged, held);
-        if (drained_ids_.empty()) return;  // no region after all
-      } else {
-        for (std::uint64_t id : logged.regions) {
-          drained_accesses_.push_back({id, AccessMode::write});
-          drained_ids_.push_back(id);
-        }
-      }
-      policy_->on_operation(
-          {logged.signature, logged.stream, policy::OperationKind::kernel, drained_accesses_});
-      // Counted in the trace's totals (fast launches happen only when op
-      // records themselves are not written).
-      if (count_ops) {
-        trace_->emit_op(operation_name(policy::OperationKind::kernel), logged.stream, drained_ids_);
-      }
-    });
+    const std::size_t drained = slot.log().drain(
+        [&](const LoggedOperation& logged) {
+          drained_accesses_.clear();
+          drained_ids_.clear();
+          if (logged.addresses) {
+            replay_quiet_launch_locked(logged, held);
+            if (drained_ids_.empty()) return;  // no region after all
+          } else {
+            for (std::uint64_t id : logged.regions) {
+              drained_accesses_.push_back({id, AccessMode::write});
+              drained_ids_.push_back(id);
+            }
+          }
+          policy_->on_operation(
+              {logged.signature, logged.stream, policy::OperationKind::kernel, drained_accesses_});
+          // Counted in the trace's totals (fast launches happen only when op
+          // records themselves are not written).
+          if (count_ops) {
+            trace_->emit_op(operation_name(policy::OperationKind::kernel), logged.stream,
+                            drained_ids_);
+          }
+        },
+        most);
+    left = left || (drained == most && !slot.log().empty());
   });
+  return left;
 }
 
 Status Runtime::prepare(const TouchedRegions& touched, CUstream stream,

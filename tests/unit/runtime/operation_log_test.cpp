@@ -117,6 +117,21 @@ TEST(OperationLog, SaysOnceEachTimeItPassesHalfFull) {
   }
 }
 
+// The launch reporter drains a few records per hold of the runtime lock:
+// a bounded drain stops there and the next one goes on in order.
+TEST(OperationLog, ABoundedDrainLeavesTheRestInOrder) {
+  auto log = std::make_unique<OperationLog>();
+  for (std::uint64_t r = 0; r < 5; ++r) append_ids(*log, r, 0, {r});
+  std::vector<std::uint64_t> seen;
+  const auto visit = [&](const LoggedOperation& op) { seen.push_back(op.signature); };
+  EXPECT_EQ(log->drain(visit, 2), 2u);
+  EXPECT_FALSE(log->empty());
+  EXPECT_EQ(log->drain(visit, 2), 2u);
+  EXPECT_EQ(log->drain(visit, 2), 1u);
+  EXPECT_TRUE(log->empty());
+  EXPECT_EQ(seen, (std::vector<std::uint64_t>{0, 1, 2, 3, 4}));
+}
+
 TEST(OperationLog, RefusesMoreRegionsThanARecordHolds) {
   auto log = std::make_unique<OperationLog>();
   EXPECT_TRUE(log->has_room(OperationLog::kMaxRegions));

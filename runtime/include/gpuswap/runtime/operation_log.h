@@ -84,14 +84,14 @@ class OperationLog {
     return true;
   }
 
-  // Consumer. Visits every record appended so far, oldest first, and frees
-  // their room; returns how many there were.
+  // Consumer. Visits every record appended so far (at most `most` of
+  // them), oldest first, and frees their room; returns how many it visited.
   template <typename Visit>
-  std::size_t drain(const Visit& visit) {
+  std::size_t drain(const Visit& visit, std::size_t most = SIZE_MAX) {
     const std::uint64_t head = head_.load(std::memory_order_acquire);
     std::uint64_t at = tail_.load(std::memory_order_relaxed);
     std::size_t records = 0;
-    while (at != head) {
+    while (at != head && records < most) {
       const std::uint64_t header = word(at);
       const auto count = static_cast<std::size_t>(header & ~kAddressesFlag);
       LoggedOperation operation;

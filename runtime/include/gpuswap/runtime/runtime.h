@@ -240,15 +240,18 @@ class Runtime {
   ThreadSlots::Slot* launch_slot(std::size_t words);
   void hand_epoch_to(ThreadSlots::Slot* slot, bool quiet, PinGuard* guard);
   // Reports the launches logged by the fast and quiet paths to the policy
-  // (and the trace's totals). Call before any policy decision. `held`, when given, is a region lock
-  // the caller holds (a region the logs may name is leaving kResident).
-  void drain_launch_logs_locked(RegionLock* held = nullptr);
+  // (and the trace's totals). Call before any policy decision. `held`, when
+  // given, is a region lock the caller holds (a region the logs may name is
+  // leaving kResident). `most`: at most that many records from each log
+  // (the launch reporter, which releases the lock in between); returns
+  // whether records were left.
+  bool drain_launch_logs_locked(RegionLock* held = nullptr, std::size_t most = SIZE_MAX);
   // Decodes a quiet launch's words into drained_accesses_ and drained_ids_,
   // noting the stream and the write on each region.
   void replay_quiet_launch_locked(const LoggedOperation& logged, RegionLock* held);
   // A region is leaving kResident or being freed: returns once no launch
-  // that may have seen it resident is still being issued, then reports them: their streams are in
-  // the regions' stream sets after this.
+  // that may have seen it resident is still being issued, and reports them
+  // (their streams are in the regions' stream sets after this).
   void quiesce_launches_locked(RegionLock* held) {
     slots_->wait_for_launches();
     drain_launch_logs_locked(held);
