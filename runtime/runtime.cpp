@@ -1128,7 +1128,8 @@ Status Runtime::prepare(std::span<const Touch> touched, CUstream stream,
       touched.size(), [&](std::size_t i) { return touched[i]; }, false, stream, operation, guard);
 }
 
-ThreadSlots::Slot* Runtime::launch_slot(std::size_t words) {
+// Inlined: both callers are the launch hot path.
+[[gnu::always_inline]] inline ThreadSlots::Slot* Runtime::launch_slot(std::size_t words) {
   ThreadSlots::Slot* slot = slots_->mine();
   // A hook called from inside a launch (no driver does this) takes the slow
   // path rather than nest epochs.
@@ -1137,7 +1138,8 @@ ThreadSlots::Slot* Runtime::launch_slot(std::size_t words) {
   return slot->log().has_room(words) ? slot : nullptr;
 }
 
-void Runtime::hand_epoch_to(ThreadSlots::Slot* slot, bool quiet, PinGuard* guard) {
+[[gnu::always_inline]] inline void Runtime::hand_epoch_to(ThreadSlots::Slot* slot, bool quiet,
+                                                          PinGuard* guard) {
   slot->count_fast_launch(quiet);
   guard->launch_ = slot;
   if (reporter_ != nullptr && slot->log().passed_half()) reporter_->nudge();
