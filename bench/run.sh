@@ -176,7 +176,7 @@ printf 'gpuswap adds %.0f ns per launch to a busy stream (median), %.0f%% of cud
 BENCH_HOOK="$BUILD_DIR/bench/bench_hook_cost"
 if [ -x "$BENCH_HOOK" ]; then
   echo -n "inside one process (bench_hook_cost): "
-  CUDASIM_DEVICE_MEMORY=$LAUNCH_DEVICE_MEMORY "$BENCH_HOOK" | head -1 | sed 's/.*batches: //'
+  CUDASIM_DEVICE_MEMORY=$LAUNCH_DEVICE_MEMORY "$BENCH_HOOK" | head -2 | sed 's/.*batches: //'
 fi
 
 # ---------------------------------------------------------------------------
