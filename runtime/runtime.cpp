@@ -181,6 +181,7 @@ Status Runtime::start(CUcontext context, CUdevice device) {
 Runtime::~Runtime() {
   if (reporter_ != nullptr) reporter_->stop();  // it replays into what is torn down below
   std::lock_guard lock(mu_);
+  drain_launch_logs_locked();  // the logged launches' streams are waited for below
   reap_ahead_locked(std::numeric_limits<std::uint64_t>::max());
   if (evict_stream_ != nullptr) (void)driver_.cuStreamSynchronize(evict_stream_);
   if (restore_stream_ != nullptr) (void)driver_.cuStreamSynchronize(restore_stream_);
@@ -1151,14 +1152,20 @@ bool Runtime::try_prepare_launch(const TouchedRegions& touched, CUstream stream,
   ThreadSlots::Slot* slot = launch_slot(touched.size());
   if (slot == nullptr) return false;
   slot->begin_launch();
+  // The stream need not be in the regions' stream sets yet: the replay of
+  // this record puts it there, before anyone waits for those sets (as for
+  // the quiet path).
   for (std::size_t i = 0; i < touched.size(); ++i) {
-    if (!touched[i]->launchable(stream)) {
+    if (!touched[i]->settled()) {
       slot->end_launch();
       return false;
     }
   }
-  slot->log().append(operation.signature, reinterpret_cast<std::uint64_t>(stream), touched.size(),
-                     [&](std::size_t i) { return touched[i]->id(); });
+  (void)slot->log().append(operation.signature, reinterpret_cast<std::uint64_t>(stream),
+                           touched.size(), [&](std::size_t i, std::uint64_t* out) {
+                             *out = touched[i]->base();
+                             return true;
+                           });
   hand_epoch_to(slot, false, guard);
   return true;
 }
@@ -1182,16 +1189,16 @@ bool Runtime::try_quiet_launch(const void* function, FunctionKind kind, void* co
   // Seen after the epoch began: a region unsettled before this load makes
   // the launch decode; one unsettled after it waits for the epoch to end
   // and then reads this launch's words from the log.
-  const bool logged = unsettled_.load(std::memory_order_seq_cst) == 0 &&
-                      slot->log().append_addresses(
-                          operation.signature, reinterpret_cast<std::uint64_t>(stream),
-                          words.size(), [&](std::size_t i, std::uint64_t* out) {
-                            const auto* value =
-                                static_cast<const unsigned char*>(kernel_params[words[i].param]);
-                            if (value == nullptr) return false;  // the decoder refuses it
-                            std::memcpy(out, value + words[i].offset, sizeof(*out));
-                            return true;
-                          });
+  const bool logged =
+      unsettled_.load(std::memory_order_seq_cst) == 0 &&
+      slot->log().append(operation.signature, reinterpret_cast<std::uint64_t>(stream), words.size(),
+                         [&](std::size_t i, std::uint64_t* out) {
+                           const auto* value =
+                               static_cast<const unsigned char*>(kernel_params[words[i].param]);
+                           if (value == nullptr) return false;  // the decoder refuses it
+                           std::memcpy(out, value + words[i].offset, sizeof(*out));
+                           return true;
+                         });
   if (!logged) {
     slot->end_launch();
     return false;
@@ -1200,9 +1207,9 @@ bool Runtime::try_quiet_launch(const void* function, FunctionKind kind, void* co
   return true;
 }
 
-void Runtime::replay_quiet_launch_locked(const LoggedOperation& logged, RegionLock* held) {
+void Runtime::replay_launch_locked(const LoggedOperation& logged, RegionLock* held) {
   drained_regions_.clear();
-  for (std::uint64_t word : logged.regions) drained_regions_.add(arena_->region_at(word));
+  for (std::uint64_t word : logged.addresses) drained_regions_.add(arena_->region_at(word));
   const auto stream = reinterpret_cast<CUstream>(logged.stream);
   for (std::size_t i = 0; i < drained_regions_.size(); ++i) {
     Region& region = *drained_regions_[i];
@@ -1229,15 +1236,8 @@ bool Runtime::drain_launch_logs_locked(RegionLock* held, std::size_t most) {
         [&](const LoggedOperation& logged) {
           drained_accesses_.clear();
           drained_ids_.clear();
-          if (logged.addresses) {
-            replay_quiet_launch_locked(logged, held);
-            if (drained_ids_.empty()) return;  // no region after all
-          } else {
-            for (std::uint64_t id : logged.regions) {
-              drained_accesses_.push_back({id, AccessMode::write});
-              drained_ids_.push_back(id);
-            }
-          }
+          replay_launch_locked(logged, held);
+          if (drained_ids_.empty()) return;  // no region after all
           policy_->on_operation(
               {logged.signature, logged.stream, policy::OperationKind::kernel, drained_accesses_});
           // Counted in the trace's totals (fast launches happen only when op

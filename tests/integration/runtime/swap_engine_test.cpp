@@ -884,14 +884,25 @@ TEST_F(SwapEngine, LaunchesOnResidentRegionsTakeTheFastPath) {
     EXPECT_EQ(guard.size(), 0u);
     EXPECT_EQ(touched[0]->pin_count(), 0u);
   }
-  // Another stream must join the region's stream set first: the slow path.
+  // Another stream too: it joins the region's stream set when the launch
+  // is replayed (AnEvictionWaitsForAFastLaunchOnANewStream).
   CUstream other = nullptr;
   ASSERT_EQ(driver_.cuStreamCreate(&other, CU_STREAM_NON_BLOCKING), CUDA_SUCCESS);
   {
     PinGuard guard;
     ASSERT_TRUE(runtime_->prepare(touched, other, {}, &guard).is_ok());
+    EXPECT_TRUE(guard.in_launch_epoch());
+    EXPECT_EQ(guard.size(), 0u);
+  }
+  // A region not settled (never written) sends a launch the slow way.
+  Buffer fresh = allocate(4 * kMiB);
+  TouchedRegions with_fresh = touched;
+  with_fresh.add(runtime_->region_at(fresh.dptr));
+  {
+    PinGuard guard;
+    ASSERT_TRUE(runtime_->prepare(with_fresh, stream_, {}, &guard).is_ok());
     EXPECT_FALSE(guard.in_launch_epoch());
-    EXPECT_EQ(guard.size(), 1u);
+    EXPECT_EQ(guard.size(), 2u);
   }
   expect_contents(a, stream_);
   expect_contents(b, stream_);
@@ -995,6 +1006,28 @@ TEST_F(SwapEngine, AnEvictionWaitsForAQuietLaunchOnANewStream) {
 
   expect_eviction_to_wait_until_opened(buffer, &open);
   expect_contents(buffer, stream_);
+  EXPECT_EQ(driver_.cuStreamDestroy(other), CUDA_SUCCESS);
+}
+
+// The same for a launch on the fast path (a fresh region elsewhere keeps
+// the quiet path off): it names a stream its region never saw, and the
+// eviction must still wait for that stream.
+TEST_F(SwapEngine, AnEvictionWaitsForAFastLaunchOnANewStream) {
+  start(tight_config());
+  std::atomic<bool> open{false};
+  CUstream other = nullptr;
+  Buffer buffer;
+  ASSERT_NO_FATAL_FAILURE(buffer = filled_beside_a_held_stream(&other, &open));
+  const Buffer fresh = allocate(2 * kMiB);  // unsettled until written
+  const SwapStats before = runtime_->stats();
+  ASSERT_TRUE(add(buffer, 5, other).is_ok());
+  ASSERT_EQ(runtime_->stats().fast_launches, before.fast_launches + 1);
+  ASSERT_EQ(runtime_->stats().quiet_launches, before.quiet_launches);
+  shadow_add(buffer, 5);
+
+  expect_eviction_to_wait_until_opened(buffer, &open);
+  expect_contents(buffer, stream_);
+  EXPECT_TRUE(runtime_->mem_free(fresh.dptr).is_ok());
   EXPECT_EQ(driver_.cuStreamDestroy(other), CUDA_SUCCESS);
 }
 

@@ -14,13 +14,13 @@ namespace {
 struct Seen {
   std::uint64_t signature;
   std::uint64_t stream;
-  std::vector<std::uint64_t> regions;
+  std::vector<std::uint64_t> addresses;
 };
 
 std::vector<Seen> drain_all(OperationLog& log) {
   std::vector<Seen> seen;
   log.drain([&](const LoggedOperation& op) {
-    seen.push_back({op.signature, op.stream, {op.regions.begin(), op.regions.end()}});
+    seen.push_back({op.signature, op.stream, {op.addresses.begin(), op.addresses.end()}});
   });
   return seen;
 }
@@ -28,7 +28,10 @@ std::vector<Seen> drain_all(OperationLog& log) {
 void append_ids(OperationLog& log, std::uint64_t signature, std::uint64_t stream,
                 const std::vector<std::uint64_t>& ids) {
   ASSERT_TRUE(log.has_room(ids.size()));
-  log.append(signature, stream, ids.size(), [&](std::size_t i) { return ids[i]; });
+  ASSERT_TRUE(log.append(signature, stream, ids.size(), [&](std::size_t i, std::uint64_t* out) {
+    *out = ids[i];
+    return true;
+  }));
 }
 
 TEST(OperationLog, DrainsRecordsInOrderOnce) {
@@ -41,9 +44,9 @@ TEST(OperationLog, DrainsRecordsInOrderOnce) {
   ASSERT_EQ(seen.size(), 2u);
   EXPECT_EQ(seen[0].signature, 7u);
   EXPECT_EQ(seen[0].stream, 100u);
-  EXPECT_EQ(seen[0].regions, (std::vector<std::uint64_t>{1, 2, 3}));
+  EXPECT_EQ(seen[0].addresses, (std::vector<std::uint64_t>{1, 2, 3}));
   EXPECT_EQ(seen[1].signature, 8u);
-  EXPECT_EQ(seen[1].regions, (std::vector<std::uint64_t>{4}));
+  EXPECT_EQ(seen[1].addresses, (std::vector<std::uint64_t>{4}));
   EXPECT_TRUE(log->empty());
   EXPECT_TRUE(drain_all(*log).empty());
 }
@@ -59,50 +62,42 @@ TEST(OperationLog, FullUntilDrainedAndRecordsWrapAroundIntact) {
     int appended = 0;
     while (log->has_room(ids.size())) {
       for (auto& id : ids) id = next++;
-      log->append(next, 0, ids.size(), [&](std::size_t i) { return ids[i]; });
+      append_ids(*log, next, 0, ids);
       ++appended;
     }
     EXPECT_EQ(appended, static_cast<int>(OperationLog::kWords / 11));
     for (const Seen& seen : drain_all(*log)) {
-      ASSERT_EQ(seen.regions.size(), 8u);
-      for (std::uint64_t id : seen.regions) ASSERT_EQ(id, expected++);
+      ASSERT_EQ(seen.addresses.size(), 8u);
+      for (std::uint64_t id : seen.addresses) ASSERT_EQ(id, expected++);
       EXPECT_EQ(seen.signature, expected);
     }
   }
   EXPECT_EQ(expected, next);
 }
 
-// A quiet launch's record holds parameter words for the consumer to decode;
-// one whose words cannot all be read is dropped without a trace.
-TEST(OperationLog, AddressRecordsAreMarkedAndAFailedOneIsDropped) {
+// A record whose addresses cannot all be read (a quiet launch with a null
+// parameter pointer) is dropped without a trace.
+TEST(OperationLog, ARecordThatCannotBeReadIsDropped) {
   auto log = std::make_unique<OperationLog>();
   const std::vector<std::uint64_t> words = {0x7000'0000'1000, 42, 0x7000'0020'0000};
-  ASSERT_TRUE(log->append_addresses(5, 9, words.size(), [&](std::size_t i, std::uint64_t* out) {
-    *out = words[i];
-    return true;
-  }));
-  EXPECT_FALSE(log->append_addresses(6, 9, 4, [&](std::size_t i, std::uint64_t* out) {
+  append_ids(*log, 5, 9, words);
+  EXPECT_FALSE(log->append(6, 9, 4, [&](std::size_t i, std::uint64_t* out) {
     *out = 1;
-    return i < 2;  // the third word cannot be read
+    return i < 2;  // the third address cannot be read
   }));
   append_ids(*log, 7, 9, {3});
-  std::vector<bool> addresses;
-  std::vector<std::vector<std::uint64_t>> seen;
-  log->drain([&](const LoggedOperation& op) {
-    addresses.push_back(op.addresses);
-    seen.emplace_back(op.regions.begin(), op.regions.end());
-  });
-  EXPECT_EQ(addresses, (std::vector<bool>{true, false}));
+  const std::vector<Seen> seen = drain_all(*log);
   ASSERT_EQ(seen.size(), 2u);
-  EXPECT_EQ(seen[0], words);
-  EXPECT_EQ(seen[1], (std::vector<std::uint64_t>{3}));
+  EXPECT_EQ(seen[0].addresses, words);
+  EXPECT_EQ(seen[1].signature, 7u);
+  EXPECT_EQ(seen[1].addresses, (std::vector<std::uint64_t>{3}));
   EXPECT_TRUE(log->empty());
 }
 
 TEST(OperationLog, SaysOnceEachTimeItPassesHalfFull) {
   auto log = std::make_unique<OperationLog>();
-  const std::vector<std::uint64_t> ids(OperationLog::kMaxRegions - OperationLog::kHeaderWords, 1);
-  const std::size_t per_half = OperationLog::kWords / 2 / OperationLog::kMaxRegions;
+  const std::vector<std::uint64_t> ids(OperationLog::kMaxAddresses - OperationLog::kHeaderWords, 1);
+  const std::size_t per_half = OperationLog::kWords / 2 / OperationLog::kMaxAddresses;
   for (int round = 0; round < 2; ++round) {
     int said = 0;
     for (std::size_t i = 0; i < per_half; ++i) {
@@ -132,10 +127,10 @@ TEST(OperationLog, ABoundedDrainLeavesTheRestInOrder) {
   EXPECT_EQ(seen, (std::vector<std::uint64_t>{0, 1, 2, 3, 4}));
 }
 
-TEST(OperationLog, RefusesMoreRegionsThanARecordHolds) {
+TEST(OperationLog, RefusesMoreAddressesThanARecordHolds) {
   auto log = std::make_unique<OperationLog>();
-  EXPECT_TRUE(log->has_room(OperationLog::kMaxRegions));
-  EXPECT_FALSE(log->has_room(OperationLog::kMaxRegions + 1));
+  EXPECT_TRUE(log->has_room(OperationLog::kMaxAddresses));
+  EXPECT_FALSE(log->has_room(OperationLog::kMaxAddresses + 1));
 }
 
 TEST(OperationLog, OneProducerAndOneConsumerLoseNothing) {
@@ -146,7 +141,10 @@ TEST(OperationLog, OneProducerAndOneConsumerLoseNothing) {
     for (std::uint64_t r = 0; r < kRecords; ++r) {
       const std::size_t count = 1 + r % 11;
       while (!log->has_room(count)) std::this_thread::yield();
-      log->append(r, r * 3, count, [&](std::size_t i) { return r * 100 + i; });
+      (void)log->append(r, r * 3, count, [&](std::size_t i, std::uint64_t* out) {
+        *out = r * 100 + i;
+        return true;
+      });
     }
     done.store(true);
   });
@@ -154,9 +152,9 @@ TEST(OperationLog, OneProducerAndOneConsumerLoseNothing) {
   bool ordered = true;
   const auto check = [&](const LoggedOperation& op) {
     ordered = ordered && op.signature == expected && op.stream == expected * 3 &&
-              op.regions.size() == 1 + expected % 11;
-    for (std::size_t i = 0; i < op.regions.size(); ++i) {
-      ordered = ordered && op.regions[i] == expected * 100 + i;
+              op.addresses.size() == 1 + expected % 11;
+    for (std::size_t i = 0; i < op.addresses.size(); ++i) {
+      ordered = ordered && op.addresses[i] == expected * 100 + i;
     }
     ++expected;
   };

@@ -237,60 +237,51 @@ TEST(Region, RemembersTheLastNotedStreamUntilTheSetMayChange) {
   EXPECT_FALSE(fresh.noted_recently(nullptr));
 }
 
-TEST(Region, LaunchableOnlyWhenResidentReportedNotedAndNothingPending) {
+TEST(Region, SettledOnlyWhenResidentReportedAndNothingPending) {
   Region region(1, kBase, kGranuleBytes, RegionState::kResident);
-  auto stream = reinterpret_cast<CUstream>(0x10);
-  auto other = reinterpret_cast<CUstream>(0x20);
   RegionLock held = region.lock();
-  ASSERT_TRUE(region.note_stream(stream, held).is_ok());
-  EXPECT_FALSE(region.launchable(stream));  // the policy has not heard of a write yet
+  EXPECT_FALSE(region.settled());  // the policy has not heard of a write yet
   region.note_write_reported();
-  EXPECT_TRUE(region.launchable(stream));
-  EXPECT_FALSE(region.launchable(other));  // a new stream must join the set first
+  EXPECT_TRUE(region.settled());
 
   region.set_restore_pending(true);
-  EXPECT_FALSE(region.launchable(stream));
+  EXPECT_FALSE(region.settled());
   region.set_restore_pending(false);
-  EXPECT_TRUE(region.launchable(stream));
+  EXPECT_TRUE(region.settled());
 
-  // Flags survive state changes; leaving kResident makes it unlaunchable.
+  // Flags survive state changes; leaving kResident unsettles it.
   ASSERT_TRUE(region.transition(RegionState::kEvicting, held).is_ok());
-  EXPECT_FALSE(region.launchable(stream));
+  EXPECT_FALSE(region.settled());
   ASSERT_TRUE(region.transition(RegionState::kResident, held).is_ok());
-  ASSERT_TRUE(region.note_stream(stream, held).is_ok());
-  EXPECT_TRUE(region.launchable(stream));
+  EXPECT_TRUE(region.settled());
   EXPECT_EQ(region.state_snapshot(), RegionState::kResident);
 }
 
 TEST(Region, ARetiredRegionCanNeitherBePinnedNorLaunched) {
   Region region(1, kBase, kGranuleBytes, RegionState::kResident);
-  auto stream = reinterpret_cast<CUstream>(0x10);
   RegionLock held = region.lock();
-  ASSERT_TRUE(region.note_stream(stream, held).is_ok());
   region.note_write_reported();
   ASSERT_TRUE(region.try_pin());
   ASSERT_TRUE(region.unpin().is_ok());
   region.retire(held);
   EXPECT_FALSE(region.try_pin());
-  EXPECT_FALSE(region.launchable(stream));
+  EXPECT_FALSE(region.settled());
   EXPECT_EQ(region.state_snapshot(), RegionState::kResident);  // its pages are still there
 }
 
 TEST(Region, PinsAndFlagsDoNotDisturbEachOther) {
   Region region(1, kBase, kGranuleBytes, RegionState::kResident);
-  auto stream = reinterpret_cast<CUstream>(0x10);
   RegionLock held = region.lock();
-  ASSERT_TRUE(region.note_stream(stream, held).is_ok());
   ASSERT_TRUE(region.try_pin());
   region.note_write_reported();
   region.set_restore_pending(true);
   region.set_restore_pending(false);
   EXPECT_EQ(region.pin_count(), 1u);
-  EXPECT_TRUE(region.launchable(stream));  // pins do not matter to a launch
+  EXPECT_TRUE(region.settled());  // pins do not matter to a launch
   EXPECT_EQ(region.transition(RegionState::kEvicting, held).code(), StatusCode::kBusy);
   ASSERT_TRUE(region.unpin().is_ok());
   EXPECT_EQ(region.pin_count(), 0u);
-  EXPECT_TRUE(region.launchable(stream));
+  EXPECT_TRUE(region.settled());
 }
 
 // The count a quiet launch reads: a region counts while it is not settled
@@ -298,7 +289,6 @@ TEST(Region, PinsAndFlagsDoNotDisturbEachOther) {
 // freed), and every change of its word keeps the count exact.
 TEST(Region, CountsItselfWhileNotSettled) {
   UnsettledCount unsettled{0};
-  auto stream = reinterpret_cast<CUstream>(0x10);
   Region region(1, kBase, kGranuleBytes, RegionState::kDiscarded, &unsettled);
   RegionLock held = region.lock();
   EXPECT_EQ(unsettled.load(), 1);  // no pages, no write reported
@@ -322,7 +312,6 @@ TEST(Region, CountsItselfWhileNotSettled) {
   EXPECT_EQ(unsettled.load(), 1);  // its restore is still pending
   region.set_restore_pending(false);
   EXPECT_EQ(unsettled.load(), 0);
-  EXPECT_FALSE(region.launchable(stream));  // settled, but the stream is new to it
 
   region.retire(held);
   EXPECT_EQ(unsettled.load(), 1);

@@ -1,6 +1,8 @@
-// Kernel launches that took the fast path (thread_slots.h) and are not yet
-// reported to the policy: a ring written by one thread without a lock and
-// read by whoever holds the runtime mutex.
+// Kernel launches that took the fast or quiet path (thread_slots.h) and are
+// not yet reported to the policy: a ring written by one thread without a
+// lock and read by whoever holds the runtime mutex. A record holds device
+// addresses: the bases of the regions a fast launch checked, or a quiet
+// launch's parameter words; the reader looks them up in the page map.
 //
 // The policy is not thread-safe and is called under the runtime mutex; a
 // launch that took that mutex only to tell the policy which regions it used
@@ -25,11 +27,8 @@ namespace gpuswap::runtime {
 struct LoggedOperation {
   std::uint64_t signature = 0;
   std::uint64_t stream = 0;
-  // Region ids; or, when `addresses`, the launch's parameter words, which the
-  // consumer decodes (a quiet launch looked at no region). Valid during the
-  // visit only.
-  std::span<const std::uint64_t> regions;
-  bool addresses = false;
+  // The addresses to look up. Valid during the visit only.
+  std::span<const std::uint64_t> addresses;
 };
 
 class OperationLog {
@@ -38,43 +37,30 @@ class OperationLog {
   // so that a launching thread nudges the background reporter
   // (launch_reporter.h), a futex wake-up, only once every ~1,500 launches.
   static constexpr std::size_t kWords = 32768;
-  // A record: a header word (its word count, and whether the words are
-  // addresses), the signature, the stream, then the words.
+  // A record: a header word (its address count), the signature, the
+  // stream, then the addresses.
   static constexpr std::size_t kHeaderWords = 3;
-  // Launches touching more regions (or words) are reported directly (slow path).
-  static constexpr std::size_t kMaxRegions = 64;
+  // Launches naming more addresses are reported directly (slow path).
+  static constexpr std::size_t kMaxAddresses = 64;
 
-  // Producer. Whether a record of `regions` regions fits now.
-  bool has_room(std::size_t regions) {
-    if (regions > kMaxRegions) return false;
+  // Producer. Whether a record of `count` addresses fits now.
+  bool has_room(std::size_t count) {
+    if (count > kMaxAddresses) return false;
     // The consumer's line is read only when the copy of tail says "full":
     // tail only grows, so the copy can only understate the room.
     const std::uint64_t head = head_.load(std::memory_order_relaxed);
-    if (head - tail_seen_ + kHeaderWords + regions <= kWords) return true;
+    if (head - tail_seen_ + kHeaderWords + count <= kWords) return true;
     tail_seen_ = tail_.load(std::memory_order_acquire);
-    return head - tail_seen_ + kHeaderWords + regions <= kWords;
+    return head - tail_seen_ + kHeaderWords + count <= kWords;
   }
   // Producer. Appends a record; the caller checked has_room(count).
-  // `region_id(i)` gives the id of region i.
-  template <typename IdOf>
-  void append(std::uint64_t signature, std::uint64_t stream, std::size_t count,
-              const IdOf& region_id) {
+  // `address(i, &value)` gives address i, or false to drop the record
+  // (nothing is published then). Returns whether the record was appended.
+  template <typename AddressOf>
+  bool append(std::uint64_t signature, std::uint64_t stream, std::size_t count,
+              const AddressOf& address) {
     std::uint64_t at = head_.load(std::memory_order_relaxed);
     word(at++) = count;
-    word(at++) = signature;
-    word(at++) = stream;
-    for (std::size_t i = 0; i < count; ++i) word(at++) = region_id(i);
-    head_.store(at, std::memory_order_release);
-  }
-  // Producer. The same with addresses for the consumer to decode;
-  // `address(i, &value)` gives word i, or false to drop the record (nothing
-  // is published then). Returns whether the record was appended.
-  template <typename AddressOf>
-  bool append_addresses(std::uint64_t signature, std::uint64_t stream, std::size_t count,
-                        const AddressOf& address) {
-    const std::uint64_t start = head_.load(std::memory_order_relaxed);
-    std::uint64_t at = start;
-    word(at++) = count | kAddressesFlag;
     word(at++) = signature;
     word(at++) = stream;
     for (std::size_t i = 0; i < count; ++i) {
@@ -92,18 +78,16 @@ class OperationLog {
     std::uint64_t at = tail_.load(std::memory_order_relaxed);
     std::size_t records = 0;
     while (at != head && records < most) {
-      const std::uint64_t header = word(at);
-      const auto count = static_cast<std::size_t>(header & ~kAddressesFlag);
+      const auto count = static_cast<std::size_t>(word(at));
       LoggedOperation operation;
-      operation.addresses = (header & kAddressesFlag) != 0;
       operation.signature = word(at + 1);
       operation.stream = word(at + 2);
       at += kHeaderWords;
-      // A record may wrap around the end of the ring: copy its ids out so
-      // that the visitor sees them contiguous.
+      // A record may wrap around the end of the ring: copy its addresses
+      // out so that the visitor sees them contiguous.
       for (std::size_t i = 0; i < count; ++i) scratch_[i] = word(at + i);
       at += count;
-      operation.regions = std::span<const std::uint64_t>(scratch_.data(), count);
+      operation.addresses = std::span<const std::uint64_t>(scratch_.data(), count);
       visit(operation);
       ++records;
     }
@@ -129,7 +113,6 @@ class OperationLog {
   }
 
  private:
-  static constexpr std::uint64_t kAddressesFlag = std::uint64_t{1} << 63;
   std::uint64_t& word(std::uint64_t index) { return words_[index & (kWords - 1)]; }
 
   // The producer's line, the consumer's, the consumer's scratch: apart, so
@@ -138,7 +121,7 @@ class OperationLog {
   std::uint64_t tail_seen_ = 0;  // the producer's copy of tail_
   bool asked_ = false;           // passed_half() said so since the last drop below half
   alignas(64) std::atomic<std::uint64_t> tail_{0};
-  alignas(64) std::array<std::uint64_t, kMaxRegions> scratch_{};
+  alignas(64) std::array<std::uint64_t, kMaxAddresses> scratch_{};
   alignas(64) std::array<std::uint64_t, kWords> words_{};
 };
 

@@ -12,7 +12,7 @@
 // region is resident, and leaving kResident succeeds only while no pin is
 // held. The two can never both succeed, which is what keeps a region mapped
 // under every enqueue that pins. Kernel launches on the fast path do not
-// pin: they check launchable() inside a launch epoch, and whoever takes a
+// pin: they check settled() inside a launch epoch, and whoever takes a
 // region out of kResident (or retires it) waits for the launches in flight
 // (thread_slots.h). When several regions are locked at once, lock them in
 // ascending id order.
@@ -80,14 +80,6 @@ class Region {
   bool try_pin();
   // Undoes one pin(); kInvalidValue when the region is not pinned.
   Status unpin();
-  // Whether a launch on `stream` may use the region without pinning it or
-  // taking a lock (the caller is inside a launch epoch): resident, not
-  // freed, its writes already reported to the policy (so that it is never
-  // judged dead on a report still in a log), no restore whose completion
-  // users must wait for, and `stream` already in its stream set.
-  bool launchable(CUstream stream) const {
-    return is_settled(word_.load(std::memory_order_seq_cst)) && noted_recently(stream);
-  }
   // The region has been freed: no pin or launch may use it from now on.
   void retire(const RegionLock& held);
   // The policy has been told of a write to the region (under the runtime
@@ -98,7 +90,11 @@ class Region {
       count_change(before, before | kWriteReported);
     }
   }
-  // Whether a launch may use the region with no bookkeeping (see above).
+  // Whether a launch may use the region without pinning it or taking a
+  // lock (the caller is inside a launch epoch; see above): resident, not
+  // freed, its writes already reported to the policy (so that it is never
+  // judged dead on a report still in a log), and no restore whose
+  // completion users must wait for.
   bool settled() const { return is_settled(word_.load(std::memory_order_seq_cst)); }
   // The region is gone from the runtime's maps (freed): it no longer counts
   // in its UnsettledCount. Under the runtime mutex.

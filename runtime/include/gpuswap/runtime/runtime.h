@@ -246,9 +246,10 @@ class Runtime {
   // (the launch reporter, which releases the lock in between); returns
   // whether records were left.
   bool drain_launch_logs_locked(RegionLock* held = nullptr, std::size_t most = SIZE_MAX);
-  // Decodes a quiet launch's words into drained_accesses_ and drained_ids_,
-  // noting the stream and the write on each region.
-  void replay_quiet_launch_locked(const LoggedOperation& logged, RegionLock* held);
+  // Looks a logged launch's addresses up in the page map, into
+  // drained_accesses_ and drained_ids_, noting the stream and the write on
+  // each region found.
+  void replay_launch_locked(const LoggedOperation& logged, RegionLock* held);
   // A region is leaving kResident or being freed: returns once no launch
   // that may have seen it resident is still being issued, and reports them
   // (their streams are in the regions' stream sets after this).
