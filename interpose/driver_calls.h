@@ -124,6 +124,12 @@ CUresult driver_call_with(runtime::Runtime& rt, Real real, Args... args) {
   using policy::OperationKind;
   constexpr std::uint64_t sig = signature_of<id>();
   const auto issue = [&] { return real(args...); };
+  // Calls that only teach the runtime something once they succeeded.
+  const auto issue_then = [&](const auto& learn) {
+    const CUresult result = issue();
+    if (result == CUDA_SUCCESS) learn();
+    return result;
+  };
   const auto spans = [&](CUstream stream, OperationKind kind,
                          std::initializer_list<DeviceSpan> list) {
     return with_spans(rt, {list.begin(), list.size()}, stream, kind, sig, issue);
@@ -320,61 +326,35 @@ CUresult driver_call_with(runtime::Runtime& rt, Real real, Args... args) {
       const CUresult result = prepare_graph(rt, exec, stream_argument<id>(stream), &guard);
       return result == CUDA_SUCCESS ? issue() : result;
     }(args...);
-  } else if constexpr (is(id, "cuGraphInstantiateWithFlags")) {
-    return [&](CUgraphExec* exec, CUgraph graph, unsigned long long) {
-      const CUresult result = issue();
-      if (result == CUDA_SUCCESS && exec != nullptr) record_graph(rt, *exec, graph);
-      return result;
-    }(args...);
-  } else if constexpr (is(id, "cuGraphInstantiateWithParams")) {
-    return [&](CUgraphExec* exec, CUgraph graph, CUDA_GRAPH_INSTANTIATE_PARAMS*) {
-      const CUresult result = issue();
-      if (result == CUDA_SUCCESS && exec != nullptr) record_graph(rt, *exec, graph);
-      return result;
+  } else if constexpr (is(id, "cuGraphInstantiateWithFlags") ||
+                       is(id, "cuGraphInstantiateWithParams")) {
+    return [&](CUgraphExec* exec, CUgraph graph, auto) {
+      return issue_then([&] {
+        if (exec != nullptr) record_graph(rt, *exec, graph);
+      });
     }(args...);
   } else if constexpr (is(id, "cuStreamDestroy")) {
     return [&](CUstream stream) {
       rt.stream_destroying(stream);
       return issue();
     }(args...);
-  } else if constexpr (is(id, "cuGraphExecKernelNodeSetParams")) {
-    return [&](CUgraphExec exec, CUgraphNode node, const CUDA_KERNEL_NODE_PARAMS* params) {
-      const CUresult result = issue();
-      if (result == CUDA_SUCCESS && params != nullptr) {
-        set_graph_kernel_node(rt, exec, node, *params);
-      }
-      return result;
-    }(args...);
-  } else if constexpr (is(id, "cuGraphExecMemsetNodeSetParams")) {
-    return
-        [&](CUgraphExec exec, CUgraphNode node, const CUDA_MEMSET_NODE_PARAMS* params, CUcontext) {
-          const CUresult result = issue();
-          if (result == CUDA_SUCCESS && params != nullptr) {
-            set_graph_memset_node(rt, exec, node, *params);
-          }
-          return result;
-        }(args...);
-  } else if constexpr (is(id, "cuGraphExecMemcpyNodeSetParams")) {
-    return [&](CUgraphExec exec, CUgraphNode node, const CUDA_MEMCPY3D* params, CUcontext) {
-      const CUresult result = issue();
-      if (result == CUDA_SUCCESS && params != nullptr) {
-        set_graph_memcpy_node(rt, exec, node, *params);
-      }
-      return result;
-    }(args...);
-  } else if constexpr (is(id, "cuGraphExecNodeSetParams")) {
-    return [&](CUgraphExec exec, CUgraphNode node, CUgraphNodeParams* params) {
-      const CUresult result = issue();
-      if (result == CUDA_SUCCESS && params != nullptr) set_graph_node(rt, exec, node, *params);
-      return result;
+  } else if constexpr (is(id, "cuGraphExecKernelNodeSetParams") ||
+                       is(id, "cuGraphExecMemsetNodeSetParams") ||
+                       is(id, "cuGraphExecMemcpyNodeSetParams") ||
+                       is(id, "cuGraphExecNodeSetParams")) {
+    // (exec, node, parameters of the node's kind[, context]).
+    return [&](CUgraphExec exec, CUgraphNode node, const auto* params, auto...) {
+      return issue_then([&] {
+        if (params != nullptr) set_graph_node(rt, exec, node, *params);
+      });
     }(args...);
   } else if constexpr (is(id, "cuGraphExecUpdate")) {
     // Both ABIs: (exec, graph, result info) and (exec, graph, error node,
     // result). Once updated, the executable runs `graph`'s parameters.
     return [&](CUgraphExec exec, CUgraph graph, auto...) {
-      const CUresult result = issue();
-      if (result == CUDA_SUCCESS && exec != nullptr) update_graph(rt, exec, graph);
-      return result;
+      return issue_then([&] {
+        if (exec != nullptr) update_graph(rt, exec, graph);
+      });
     }(args...);
   } else if constexpr (is(id, "cuGraphExecDestroy")) {
     return [&](CUgraphExec exec) {
@@ -390,9 +370,7 @@ CUresult driver_call_with(runtime::Runtime& rt, Real real, Args... args) {
     // can go and their trace records be written now (an application that
     // syncs last before exit would otherwise take them along unreported: no
     // CUDA call is made once exit has begun).
-    const CUresult result = issue();
-    if (result == CUDA_SUCCESS) rt.collect_finished();
-    return result;
+    return issue_then([&] { rt.collect_finished(); });
   } else if constexpr (is(id, "cuMemcpyBatchAsync") || is(id, "cuMemcpy3DBatchAsync")) {
     // Batch copies, both ABIs (12.8 with failIdx, 13.0 without): the copy
     // lists come first and the stream last. A batch may hold thousands of

@@ -254,24 +254,24 @@ void update_graph(runtime::Runtime& rt, CUgraphExec exec, CUgraph graph) noexcep
   }
 }
 
-void set_graph_kernel_node(runtime::Runtime& rt, CUgraphExec exec, CUgraphNode node,
-                           const CUDA_KERNEL_NODE_PARAMS& params) noexcept {
+void set_graph_node(runtime::Runtime& rt, CUgraphExec exec, CUgraphNode node,
+                    const CUDA_KERNEL_NODE_PARAMS& params) noexcept {
   set_node_regions(exec, node, [&](std::vector<CUdeviceptr>* bases) {
     runtime::TouchedRegions touched;
     return add_kernel_node(rt, params, &touched, bases);
   });
 }
 
-void set_graph_memset_node(runtime::Runtime& rt, CUgraphExec exec, CUgraphNode node,
-                           const CUDA_MEMSET_NODE_PARAMS& params) noexcept {
+void set_graph_node(runtime::Runtime& rt, CUgraphExec exec, CUgraphNode node,
+                    const CUDA_MEMSET_NODE_PARAMS& params) noexcept {
   set_node_regions(exec, node, [&](std::vector<CUdeviceptr>* bases) {
     add_memset(rt, params, bases);
     return true;
   });
 }
 
-void set_graph_memcpy_node(runtime::Runtime& rt, CUgraphExec exec, CUgraphNode node,
-                           const CUDA_MEMCPY3D& params) noexcept {
+void set_graph_node(runtime::Runtime& rt, CUgraphExec exec, CUgraphNode node,
+                    const CUDA_MEMCPY3D& params) noexcept {
   set_node_regions(exec, node, [&](std::vector<CUdeviceptr>* bases) {
     add_memcpy(rt, params, bases);
     return true;
@@ -296,17 +296,18 @@ void set_graph_node(runtime::Runtime& rt, CUgraphExec exec, CUgraphNode node,
       kernel.extra = k.extra;
       kernel.kern = k.kern;
       kernel.ctx = k.ctx;
-      set_graph_kernel_node(rt, exec, node, kernel);
+      set_graph_node(rt, exec, node, kernel);
       return;
     }
     case CU_GRAPH_NODE_TYPE_MEMSET: {
       const CUDA_MEMSET_NODE_PARAMS_v2& m = params.memset;
-      set_graph_memset_node(rt, exec, node,
-                            {m.dst, m.pitch, m.value, m.elementSize, m.width, m.height});
+      set_graph_node(
+          rt, exec, node,
+          CUDA_MEMSET_NODE_PARAMS{m.dst, m.pitch, m.value, m.elementSize, m.width, m.height});
       return;
     }
     case CU_GRAPH_NODE_TYPE_MEMCPY:
-      set_graph_memcpy_node(rt, exec, node, params.memcpy.copyParams);
+      set_graph_node(rt, exec, node, params.memcpy.copyParams);
       return;
     default:
       // Other kinds touch nothing gpuswap reads at instantiation either.

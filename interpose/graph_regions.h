@@ -19,13 +19,14 @@ void record_graph(runtime::Runtime& rt, CUgraphExec exec, CUgraph graph) noexcep
 // cuGraphExecUpdate succeeded: `exec` now runs `graph`'s parameters.
 void update_graph(runtime::Runtime& rt, CUgraphExec exec, CUgraph graph) noexcept;
 // A node of `exec` (named by the node of the graph it was instantiated
-// from) given new parameters.
-void set_graph_kernel_node(runtime::Runtime& rt, CUgraphExec exec, CUgraphNode node,
-                           const CUDA_KERNEL_NODE_PARAMS& params) noexcept;
-void set_graph_memset_node(runtime::Runtime& rt, CUgraphExec exec, CUgraphNode node,
-                           const CUDA_MEMSET_NODE_PARAMS& params) noexcept;
-void set_graph_memcpy_node(runtime::Runtime& rt, CUgraphExec exec, CUgraphNode node,
-                           const CUDA_MEMCPY3D& params) noexcept;
+// from) given new parameters, by the node-specific setters and by
+// cuGraphExecNodeSetParams.
+void set_graph_node(runtime::Runtime& rt, CUgraphExec exec, CUgraphNode node,
+                    const CUDA_KERNEL_NODE_PARAMS& params) noexcept;
+void set_graph_node(runtime::Runtime& rt, CUgraphExec exec, CUgraphNode node,
+                    const CUDA_MEMSET_NODE_PARAMS& params) noexcept;
+void set_graph_node(runtime::Runtime& rt, CUgraphExec exec, CUgraphNode node,
+                    const CUDA_MEMCPY3D& params) noexcept;
 void set_graph_node(runtime::Runtime& rt, CUgraphExec exec, CUgraphNode node,
                     const CUgraphNodeParams& params) noexcept;
 // cuGraphExecDestroy.
