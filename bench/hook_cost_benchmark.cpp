@@ -16,6 +16,11 @@
 // own CPU time is printed too: on a machine with few cores, time another
 // thread (cudasim's stream worker, gpuswap's launch reporter) took from it
 // shows as wall time only.
+//
+// Under LD_PRELOAD=libgpuswap.so it measures the whole hook instead: the
+// buffers come from cuMemAlloc (the shim's regions), and the batches
+// alternate between the driver's own cuLaunchKernel, found with libc's
+// dlsym past the shim's override, and the exported one, which is the hook.
 #include <cuda.h>
 #include <dlfcn.h>
 #include <time.h>
@@ -86,6 +91,25 @@ void* resolve(const char* name, void*) {
   return dlsym(RTLD_DEFAULT, name);
 }
 
+using LaunchKernel = decltype(&cuLaunchKernel);
+
+// The driver's own cuLaunchKernel when libgpuswap.so is preloaded (the
+// exported one is then its hook), else nullptr. libc's dlsym is asked
+// directly, as the shim itself does, since the shim overrides dlsym.
+LaunchKernel driver_launch_past_shim() {
+  // By libc's handle: from the program, RTLD_NEXT would find the shim first.
+  void* libc = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
+  void* driver = dlopen("libcuda.so.1", RTLD_NOW | RTLD_NOLOAD);
+  if (libc == nullptr || driver == nullptr) return nullptr;
+  using Dlsym = void* (*)(void*, const char*);
+  auto libc_dlsym = reinterpret_cast<Dlsym>(dlvsym(libc, "dlsym", "GLIBC_2.34"));
+  if (libc_dlsym == nullptr)
+    libc_dlsym = reinterpret_cast<Dlsym>(dlvsym(libc, "dlsym", "GLIBC_2.2.5"));
+  if (libc_dlsym == nullptr) return nullptr;
+  auto own = reinterpret_cast<LaunchKernel>(libc_dlsym(driver, "cuLaunchKernel"));
+  return own != nullptr && own != &cuLaunchKernel ? own : nullptr;
+}
+
 double thread_cpu_ns() {
   timespec now{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
@@ -101,6 +125,8 @@ double median(std::vector<double> values) {
 
 int main() {
   if (!gpuswap::bench::start_primary_context("bench_hook_cost")) return 1;
+  const LaunchKernel driver_launch = driver_launch_past_shim();
+  const bool through_shim = driver_launch != nullptr;
   rt::DriverTable driver;
   if (const rt::DriverTableLoad load = rt::load_driver_table(driver, &resolve, nullptr);
       !load.status) {
@@ -112,7 +138,9 @@ int main() {
   config.device_reserve = gpuswap::config::Size::bytes(0);
   std::unique_ptr<rt::Runtime> runtime;
   if (const rt::Status status =
-          rt::Runtime::create(driver, config, gpuswap::policy::make_policy(config), &runtime);
+          through_shim
+              ? rt::Status::ok()
+              : rt::Runtime::create(driver, config, gpuswap::policy::make_policy(config), &runtime);
       !status) {
     std::fprintf(stderr, "bench_hook_cost: the runtime could not start (%s)\n",
                  rt::status_name(status.code()));
@@ -132,7 +160,8 @@ int main() {
   }
   std::vector<CUdeviceptr> buffers(kRegions);
   for (CUdeviceptr& buffer : buffers) {
-    if (!runtime->mem_alloc(kLaunchBufferBytes, &buffer)) {
+    if (through_shim ? cuMemAlloc(&buffer, kLaunchBufferBytes) != CUDA_SUCCESS
+                     : !runtime->mem_alloc(kLaunchBufferBytes, &buffer)) {
       std::fprintf(stderr, "bench_hook_cost: allocation failed\n");
       return 1;
     }
@@ -146,11 +175,15 @@ int main() {
     for (int p = 0; p < kLaunchParams; ++p) values[p] = buffers[(next + p) % buffers.size()];
     next = (next + kLaunchParams) % buffers.size();
   };
+  const LaunchKernel plain_launch = through_shim ? driver_launch : &cuLaunchKernel;
   const auto plain = [&] {
-    return cuLaunchKernel(null8, 1, 1, 1, 1, 1, 1, 0, stream, params.data(), nullptr);
+    return plain_launch(null8, 1, 1, 1, 1, 1, 1, 0, stream, params.data(), nullptr);
   };
   rt::TouchedRegions touched;
   const auto hooked = [&] {
+    if (through_shim) {
+      return cuLaunchKernel(null8, 1, 1, 1, 1, 1, 1, 0, stream, params.data(), nullptr);
+    }
     rt::PinGuard guard;
     const rt::OperationInfo info{gpuswap::policy::OperationKind::kernel, 0};
     if (runtime->try_quiet_launch(null8, rt::FunctionKind::kFunction, params.data(), stream, info,
@@ -216,13 +249,20 @@ int main() {
   const double added = median(added_ns);
   std::printf(
       "launch (stream busy, 8 pointers over %d regions), %d alternating pairs of %d-launch "
-      "batches: plain %.0f ns, through the runtime %.0f ns; added per launch (median of pair "
+      "batches: plain %.0f ns, through the %s %.0f ns; added per launch (median of pair "
       "differences) %.0f ns = %.1f%%\n",
-      kRegions, kPairs, kBatch, base, median(hooked_ns), added, 100.0 * added / base);
+      kRegions, kPairs, kBatch, base, through_shim ? "hook" : "runtime", median(hooked_ns), added,
+      100.0 * added / base);
   // Time the launching thread did not run (another thread had its core)
   // shows as wall time without CPU time.
   std::printf("the launching thread's own CPU time: %.0f ns added per launch\n",
               median(added_cpu_ns));
+  if (through_shim) {
+    // The shim's own summary at exit (GPUSWAP_LOG=info) says which path its
+    // launches took.
+    for (CUdeviceptr buffer : buffers) (void)cuMemFree(buffer);
+    return ok(cuStreamDestroy(stream), "cuStreamDestroy") ? 0 : 1;
+  }
   const rt::SwapStats stats = runtime->stats();
   std::printf("fast path: %llu of the launches, %llu of them quiet\n",
               static_cast<unsigned long long>(stats.fast_launches),

@@ -59,11 +59,6 @@ CUresult prepare_spans(runtime::Runtime& rt, std::span<const DeviceSpan> spans, 
 CUresult prepare_launch(runtime::Runtime& rt, CUfunction function, void** params, void** extra,
                         CUstream stream, runtime::PinGuard* guard) noexcept {
   const std::uint64_t signature = reinterpret_cast<std::uintptr_t>(function);
-  if (extra == nullptr &&
-      rt.try_quiet_launch(function, runtime::FunctionKind::kFunction, params, stream,
-                          {policy::OperationKind::kernel, signature}, guard)) {
-    return CUDA_SUCCESS;
-  }
   thread_local runtime::TouchedRegions touched;
   const runtime::Status decoded =
       rt.decode_launch(function, runtime::FunctionKind::kFunction, params, extra, &touched);

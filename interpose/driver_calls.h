@@ -41,6 +41,35 @@ CUresult prepare_spans(runtime::Runtime& rt, std::span<const DeviceSpan> spans, 
 CUresult prepare_launch(runtime::Runtime& rt, CUfunction function, void** params, void** extra,
                         CUstream stream, runtime::PinGuard* guard) noexcept;
 
+// A kernel launch hook's whole work: the quiet path when the runtime allows
+// it (no guard to build or tear down: every launch comes this way), else
+// prepare_launch; then `issue` the real call.
+template <typename Real, typename... Args>
+[[gnu::noinline]] CUresult prepared_launch_call(runtime::Runtime& rt, CUfunction function,
+                                                void** params, void** extra, CUstream stream,
+                                                Real real, Args... args) {
+  runtime::PinGuard guard;
+  const CUresult result = prepare_launch(rt, function, params, extra, stream, &guard);
+  return result == CUDA_SUCCESS ? real(args...) : result;
+}
+// Inlined into the hook, and given the real function and the hook's own
+// arguments rather than a closure, which would be built on every launch.
+template <typename Real, typename... Args>
+[[gnu::always_inline]] inline CUresult launch_call(runtime::Runtime& rt, CUfunction function,
+                                                   void** params, void** extra, CUstream stream,
+                                                   Real real, Args... args) {
+  if (extra == nullptr) {
+    if (runtime::ThreadSlots::Slot* quiet =
+            rt.begin_quiet_launch(function, runtime::FunctionKind::kFunction, params, stream,
+                                  reinterpret_cast<std::uintptr_t>(function))) {
+      const CUresult result = real(args...);  // the driver's C function: nothing unwinds past it
+      quiet->end_launch();
+      return result;
+    }
+  }
+  return prepared_launch_call(rt, function, params, extra, stream, real, args...);
+}
+
 CUresult alloc_call(runtime::Runtime& rt, CUdeviceptr* dptr, std::uint64_t bytes) noexcept;
 CUresult free_call(runtime::Runtime& rt, CUresult (*real)(CUdeviceptr), CUdeviceptr dptr) noexcept;
 CUresult pointer_attribute_call(runtime::Runtime& rt, decltype(&::cuPointerGetAttribute) real,
@@ -118,8 +147,11 @@ constexpr std::uint64_t signature_of() {
   return 0x9E3779B97F4A7C15ull * (index(id) + 1);
 }
 
+// Inlined into its one caller, the hook (driver_hooks.h): the arguments are
+// passed on once, not twice.
 template <HookId id, typename Real, typename... Args>
-CUresult driver_call_with(runtime::Runtime& rt, Real real, Args... args) {
+[[gnu::always_inline]] inline CUresult driver_call_with(runtime::Runtime& rt, Real real,
+                                                        Args... args) {
   using policy::AccessMode;
   using policy::OperationKind;
   constexpr std::uint64_t sig = signature_of<id>();
@@ -299,26 +331,17 @@ CUresult driver_call_with(runtime::Runtime& rt, Real real, Args... args) {
   } else if constexpr (is(id, "cuLaunchKernel")) {
     return [&](CUfunction f, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned,
                CUstream stream, void** params, void** extra) {
-      runtime::PinGuard guard;
-      const CUresult result =
-          prepare_launch(rt, f, params, extra, stream_argument<id>(stream), &guard);
-      return result == CUDA_SUCCESS ? issue() : result;
+      return launch_call(rt, f, params, extra, stream_argument<id>(stream), real, args...);
     }(args...);
   } else if constexpr (is(id, "cuLaunchCooperativeKernel")) {
     return [&](CUfunction f, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned,
                CUstream stream, void** params) {
-      runtime::PinGuard guard;
-      const CUresult result =
-          prepare_launch(rt, f, params, nullptr, stream_argument<id>(stream), &guard);
-      return result == CUDA_SUCCESS ? issue() : result;
+      return launch_call(rt, f, params, nullptr, stream_argument<id>(stream), real, args...);
     }(args...);
   } else if constexpr (is(id, "cuLaunchKernelEx")) {
     return [&](const CUlaunchConfig* config, CUfunction f, void** params, void** extra) {
       if (config == nullptr) return issue();
-      runtime::PinGuard guard;
-      const CUresult result =
-          prepare_launch(rt, f, params, extra, stream_argument<id>(config->hStream), &guard);
-      return result == CUDA_SUCCESS ? issue() : result;
+      return launch_call(rt, f, params, extra, stream_argument<id>(config->hStream), real, args...);
     }(args...);
   } else if constexpr (is(id, "cuGraphLaunch")) {
     return [&](CUgraphExec exec, CUstream stream) {

@@ -17,13 +17,24 @@ struct DriverHook;
 
 template <HookId id, typename... Args>
 struct DriverHook<id, CUresult(Args...)> {
+  using Real = CUresult (*)(Args...);
+
   static CUresult call(Args... args) noexcept {
-    const auto real = reinterpret_cast<CUresult (*)(Args...)>(real::function(id));
+    // The steady state first: a running runtime, whose existence says the
+    // driver's table is loaded, so no call is made before the runtime's own.
+    runtime::Runtime* rt = running_runtime();
+    Real real = nullptr;
+    if (rt != nullptr) {
+      real = reinterpret_cast<Real>(real::loaded_driver_function(id));
+    } else {
+      real = reinterpret_cast<Real>(real::function(id));
+      RuntimeSeam* seam = real != nullptr ? active_seam() : nullptr;
+      rt = seam != nullptr ? seam->runtime() : nullptr;
+    }
     if (real == nullptr) return CUDA_ERROR_NOT_FOUND;
-    RuntimeSeam* seam = active_seam();
-    if (seam == nullptr) return real(args...);
+    if (rt == nullptr) return real(args...);
     try {
-      return seam->driver_call<id>(real, args...);
+      return driver_call_with<id>(*rt, real, args...);
     } catch (...) {
       return CUDA_ERROR_UNKNOWN;
     }

@@ -5,16 +5,18 @@
 #include <cstdlib>
 
 namespace gpuswap::interpose {
+
+constinit ProcessState detail::g_process_state{};
+
 namespace {
 
-constinit ProcessState g_state{};
 constinit pthread_once_t g_once = PTHREAD_ONCE_INIT;
 
 void on_exit() {
-  g_state.mark_exiting();
+  detail::g_process_state.mark_exiting();
 }
 void in_child() {
-  g_state.mark_forked();
+  detail::g_process_state.mark_forked();
 }
 
 void register_handlers() {
@@ -26,7 +28,7 @@ void register_handlers() {
 
 ProcessState& process_state() noexcept {
   pthread_once(&g_once, register_handlers);
-  return g_state;
+  return detail::g_process_state;
 }
 
 }  // namespace gpuswap::interpose

@@ -9,13 +9,17 @@
 #include "libc_entry_points.h"
 
 namespace gpuswap::interpose::real {
+
+constinit std::array<void*, kHookCount> detail::g_table{};
+
 namespace {
+
+using detail::g_table;
 
 constexpr const char* kDriverSoname = "libcuda.so.1";
 constexpr const char* kCudnnSoname = "libcudnn.so.9";
 constexpr const char* kCublasSoname = "libcublas.so.13";
 
-constinit std::array<void*, kHookCount> g_table{};
 constinit DriverLoad g_driver{};
 constinit void* g_driver_handle = nullptr;
 constinit DriverExtras g_driver_extras{};

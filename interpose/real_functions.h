@@ -9,6 +9,7 @@
 // program may load them long after its first driver call.
 #pragma once
 
+#include <array>
 #include <optional>
 
 #include "cuda_api.h"
@@ -50,6 +51,17 @@ const DriverLoad& load_driver() noexcept;
 // is absent). Driver entries require load_driver(); library entries load
 // their library on first use.
 void* function(HookId id) noexcept;
+
+namespace detail {
+extern constinit std::array<void*, kHookCount> g_table;
+}  // namespace detail
+
+// function(id) without the load check, for a driver hook whose caller knows
+// the driver's table is loaded: the residency runtime exists only once it is
+// (its creation, published with release, follows load_driver()).
+inline void* loaded_driver_function(HookId id) noexcept {
+  return detail::g_table[index(id)];
+}
 
 // Any function the driver itself exports, by its exact (versioned) name, or
 // nullptr; never a hook. The residency runtime's driver table is filled from it.

@@ -20,13 +20,17 @@
 #include "real_functions.h"
 
 namespace gpuswap::interpose {
+
+constinit std::atomic<runtime::Runtime*> detail::g_runtime{nullptr};
+
 namespace {
+
+using detail::g_runtime;
 
 namespace log = runtime::log;
 constexpr auto kInterpose = log::Subsystem::interpose;
 
 constinit RuntimeSeam g_seam{};
-constinit std::atomic<runtime::Runtime*> g_runtime{nullptr};
 constinit std::atomic<bool> g_unavailable{false};
 constinit pthread_mutex_t g_create = PTHREAD_MUTEX_INITIALIZER;
 

@@ -3,11 +3,14 @@
 // in pass-through mode, calls go straight to the real functions.
 #pragma once
 
+#include <atomic>
+
 #include "cuda_api.h"  // first: neutralises cuda.h's cuGetProcAddress macro
 #include "driver_calls.h"
 #include "gpuswap/runtime/runtime.h"
 #include "hook_id.h"
 #include "operands.h"
+#include "process_state.h"
 
 namespace gpuswap::interpose {
 
@@ -20,14 +23,6 @@ struct LibraryPreparation {
 
 class RuntimeSeam {
  public:
-  // A driver call: make what it touches resident, then issue it.
-  template <HookId id, typename Real, typename... Args>
-  CUresult driver_call(Real real, Args... args) {
-    runtime::Runtime* rt = runtime();
-    if (rt == nullptr) return real(args...);
-    return driver_call_with<id>(*rt, real, args...);
-  }
-
   // A cuDNN/cuBLAS call about to be issued on `stream`, with what it touches.
   LibraryPreparation library_call(HookId id, const Operands& operands, CUstream stream) noexcept;
 
@@ -35,6 +30,23 @@ class RuntimeSeam {
   // current, or for good when it could not be created (logged once).
   runtime::Runtime* runtime() noexcept;
 };
+
+namespace detail {
+// The process's runtime once created (runtime_seam.cpp); never destroyed.
+extern constinit std::atomic<runtime::Runtime*> g_runtime;
+}  // namespace detail
+
+// The runtime a driver hook hands its call to with nothing else to check, or
+// nullptr: then the hook asks active_seam(), which decides the mode and
+// creates the runtime. A runtime exists only in active mode, after the
+// process handlers were registered and the driver's table was loaded; once
+// exit begins or in a forked child the hook passes through as before. Two
+// loads, inline: every kernel launch comes this way.
+inline runtime::Runtime* running_runtime() noexcept {
+  runtime::Runtime* rt = detail::g_runtime.load(std::memory_order_acquire);
+  if (rt == nullptr || registered_process_state().ended()) return nullptr;
+  return rt;
+}
 
 // The seam, or nullptr when calls must pass through untouched (pass-through
 // mode, exit under way, forked child, driver not initialised yet).

@@ -5,12 +5,6 @@ namespace {
 
 constexpr std::size_t kInitialCapacity = 64;
 
-std::size_t hash_key(std::uintptr_t key) {
-  // Function handles are aligned heap pointers; a multiplicative hash spreads
-  // their low zero bits over the index.
-  return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 17);
-}
-
 }  // namespace
 
 ParamLayoutCache::Table::Table(std::size_t capacity)
@@ -22,22 +16,6 @@ ParamLayoutCache::ParamLayoutCache(ParamLayoutSource& source) : source_(source) 
 }
 
 ParamLayoutCache::~ParamLayoutCache() = default;
-
-std::uintptr_t ParamLayoutCache::key_of(const void* function, FunctionKind kind) {
-  // The kind takes the low bit so that a CUfunction and a CUkernel with the
-  // same address stay apart; 0 is reserved for "empty slot".
-  return (reinterpret_cast<std::uintptr_t>(function) << 1) |
-         (kind == FunctionKind::kKernel ? 1u : 0u);
-}
-
-const ParamLayout* ParamLayoutCache::find(const Table& table, std::uintptr_t key) {
-  for (std::size_t i = hash_key(key);; ++i) {
-    const Slot& slot = table.slots[i & table.mask];
-    const std::uintptr_t seen = slot.key.load(std::memory_order_acquire);
-    if (seen == key) return slot.layout.load(std::memory_order_relaxed);
-    if (seen == 0) return nullptr;
-  }
-}
 
 void ParamLayoutCache::insert(Table& table, std::uintptr_t key, const ParamLayout* layout) {
   for (std::size_t i = hash_key(key);; ++i) {
@@ -52,11 +30,11 @@ void ParamLayoutCache::insert(Table& table, std::uintptr_t key, const ParamLayou
 
 Status ParamLayoutCache::lookup(const void* function, FunctionKind kind, const ParamLayout** out) {
   if (function == nullptr || out == nullptr) return Status(StatusCode::kInvalidValue);
-  const std::uintptr_t key = key_of(function, kind);
-  if (const ParamLayout* hit = find(*table_.load(std::memory_order_acquire), key)) {
+  if (const ParamLayout* hit = cached(function, kind)) {
     *out = hit;
     return Status::ok();
   }
+  const std::uintptr_t key = key_of(function, kind);
 
   std::lock_guard lock(write_mu_);
   Table* table = table_.load(std::memory_order_relaxed);

@@ -89,11 +89,7 @@ PinGuard& PinGuard::operator=(PinGuard&& other) noexcept {
   return *this;
 }
 
-void PinGuard::release() noexcept {
-  if (launch_ != nullptr) {
-    launch_->end_launch();
-    launch_ = nullptr;
-  }
+void PinGuard::unpin_all() noexcept {
   for (std::size_t i = 0; i < pinned_.size(); ++i) (void)pinned_[i]->unpin();
   pinned_.clear();
 }
@@ -1139,10 +1135,8 @@ Status Runtime::prepare(std::span<const Touch> touched, CUstream stream,
   return slot->log().has_room(words) ? slot : nullptr;
 }
 
-[[gnu::always_inline]] inline void Runtime::hand_epoch_to(ThreadSlots::Slot* slot, bool quiet,
-                                                          PinGuard* guard) {
+[[gnu::always_inline]] inline void Runtime::count_fast_launch(ThreadSlots::Slot* slot, bool quiet) {
   slot->count_fast_launch(quiet);
-  guard->launch_ = slot;
   if (reporter_ != nullptr && slot->log().passed_half()) reporter_->nudge();
 }
 
@@ -1166,45 +1160,55 @@ bool Runtime::try_prepare_launch(const TouchedRegions& touched, CUstream stream,
                              *out = touched[i]->base();
                              return true;
                            });
-  hand_epoch_to(slot, false, guard);
+  count_fast_launch(slot, false);
+  guard->launch_ = slot;
   return true;
 }
 
 bool Runtime::try_quiet_launch(const void* function, FunctionKind kind, void* const* kernel_params,
                                CUstream stream, const OperationInfo& operation, PinGuard* guard) {
+  if (guard == nullptr) return false;
+  guard->release();
+  guard->launch_ = begin_quiet_launch(function, kind, kernel_params, stream, operation.signature);
+  return guard->launch_ != nullptr;
+}
+
+ThreadSlots::Slot* Runtime::begin_quiet_launch(const void* function, FunctionKind kind,
+                                               void* const* kernel_params, CUstream stream,
+                                               std::uint64_t signature) {
   // A plain load first: under memory pressure some region is nearly always
   // unsettled, and the launch goes on to decode at once.
-  if (!fast_launches_ || kernel_params == nullptr || guard == nullptr ||
+  if (!fast_launches_ || kernel_params == nullptr ||
       unsettled_.load(std::memory_order_relaxed) != 0) {
-    return false;
+    return nullptr;
   }
-  const ParamLayout* layout = nullptr;
-  if (!layouts_.lookup(function, kind, &layout)) return false;  // the decoder says why
+  // The first launch of a function builds its layout (out of line).
+  const ParamLayout* layout = layouts_.cached(function, kind);
+  if (layout == nullptr && !layouts_.lookup(function, kind, &layout)) return nullptr;
   const std::vector<ScanWord>& words = layout->scan_words();
-  if (words.empty()) return false;  // nothing to report: decoding costs nothing
+  if (words.empty()) return nullptr;  // nothing to report: decoding costs nothing
   ThreadSlots::Slot* slot = launch_slot(words.size());
-  if (slot == nullptr) return false;
-  guard->release();
+  if (slot == nullptr) return nullptr;
   slot->begin_launch();
   // Seen after the epoch began: a region unsettled before this load makes
   // the launch decode; one unsettled after it waits for the epoch to end
   // and then reads this launch's words from the log.
-  const bool logged =
-      unsettled_.load(std::memory_order_seq_cst) == 0 &&
-      slot->log().append(operation.signature, reinterpret_cast<std::uint64_t>(stream), words.size(),
-                         [&](std::size_t i, std::uint64_t* out) {
-                           const auto* value =
-                               static_cast<const unsigned char*>(kernel_params[words[i].param]);
-                           if (value == nullptr) return false;  // the decoder refuses it
-                           std::memcpy(out, value + words[i].offset, sizeof(*out));
-                           return true;
-                         });
+  const bool logged = unsettled_.load(std::memory_order_seq_cst) == 0 &&
+                      slot->log().append(signature, reinterpret_cast<std::uint64_t>(stream),
+                                         words.size(), [&](std::size_t i, std::uint64_t* out) {
+                                           const auto* value = static_cast<const unsigned char*>(
+                                               kernel_params[words[i].param]);
+                                           if (value == nullptr)
+                                             return false;  // the decoder refuses it
+                                           std::memcpy(out, value + words[i].offset, sizeof(*out));
+                                           return true;
+                                         });
   if (!logged) {
     slot->end_launch();
-    return false;
+    return nullptr;
   }
-  hand_epoch_to(slot, true, guard);
-  return true;
+  count_fast_launch(slot, true);
+  return slot;
 }
 
 void Runtime::replay_launch_locked(const LoggedOperation& logged, RegionLock* held) {

@@ -5,14 +5,17 @@
 #include "gpuswap/runtime/process_barrier.h"
 
 namespace gpuswap::runtime {
+
+constinit thread_local std::uint64_t detail::t_table = 0;
+constinit thread_local ThreadSlots::Slot* detail::t_slot = nullptr;
+
 namespace {
+
+using detail::t_slot;
+using detail::t_table;
 
 std::atomic<std::uint64_t> next_table_id{1};
 
-// The hot path reads two plain thread-locals (initial-exec TLS, see
-// runtime/CMakeLists.txt): which table the cached slot belongs to, and the slot.
-thread_local std::uint64_t t_table = 0;
-thread_local ThreadSlots::Slot* t_slot = nullptr;
 // Set once the thread's slot has been given back at exit: a launch from a
 // later thread-local destructor takes the pinning path.
 thread_local bool t_exited = false;
@@ -44,11 +47,6 @@ std::shared_ptr<ThreadSlots> ThreadSlots::create(bool asymmetric) {
 
 ThreadSlots::ThreadSlots(bool asymmetric)
     : id_(next_table_id.fetch_add(1, std::memory_order_relaxed)), asymmetric_(asymmetric) {}
-
-ThreadSlots::Slot* ThreadSlots::mine() noexcept {
-  if (t_table == id_) return t_slot;
-  return claim();
-}
 
 ThreadSlots::Slot* ThreadSlots::claim() noexcept {
   if (t_exited) return nullptr;

@@ -59,14 +59,29 @@ class OperationLog {
   template <typename AddressOf>
   bool append(std::uint64_t signature, std::uint64_t stream, std::size_t count,
               const AddressOf& address) {
-    std::uint64_t at = head_.load(std::memory_order_relaxed);
-    word(at++) = count;
-    word(at++) = signature;
-    word(at++) = stream;
-    for (std::size_t i = 0; i < count; ++i) {
-      if (!address(i, &word(at++))) return false;
+    const std::uint64_t head = head_.load(std::memory_order_relaxed);
+    const std::size_t first = head & (kWords - 1);
+    const std::size_t words = kHeaderWords + count;
+    // Nearly every record lies within the ring's end: one pointer, no
+    // wrapping per word (every launch appends one).
+    if (first + words <= kWords) {
+      std::uint64_t* out = &words_[first];
+      out[0] = count;
+      out[1] = signature;
+      out[2] = stream;
+      for (std::size_t i = 0; i < count; ++i) {
+        if (!address(i, &out[kHeaderWords + i])) return false;
+      }
+    } else {
+      std::uint64_t at = head;
+      word(at++) = count;
+      word(at++) = signature;
+      word(at++) = stream;
+      for (std::size_t i = 0; i < count; ++i) {
+        if (!address(i, &word(at++))) return false;
+      }
     }
-    head_.store(at, std::memory_order_release);
+    head_.store(head + words, std::memory_order_release);
     return true;
   }
 

@@ -33,6 +33,11 @@ class ParamLayoutCache {
   // The layout of `function`, built on first use. Errors from the source are
   // returned and not cached, so a later launch asks again.
   Status lookup(const void* function, FunctionKind kind, const ParamLayout** out);
+  // The layout of `function` if it was built already, else nullptr. Inline
+  // and without a Status: the launch hook's quiet path asks this first.
+  const ParamLayout* cached(const void* function, FunctionKind kind) const {
+    return find(*table_.load(std::memory_order_acquire), key_of(function, kind));
+  }
 
   std::size_t size() const;
 
@@ -47,8 +52,25 @@ class ParamLayoutCache {
     std::unique_ptr<Slot[]> slots;
   };
 
-  static std::uintptr_t key_of(const void* function, FunctionKind kind);
-  static const ParamLayout* find(const Table& table, std::uintptr_t key);
+  static std::uintptr_t key_of(const void* function, FunctionKind kind) {
+    // The kind takes the low bit so that a CUfunction and a CUkernel with the
+    // same address stay apart; 0 is reserved for "empty slot".
+    return (reinterpret_cast<std::uintptr_t>(function) << 1) |
+           (kind == FunctionKind::kKernel ? 1u : 0u);
+  }
+  static std::size_t hash_key(std::uintptr_t key) {
+    // Function handles are aligned heap pointers; a multiplicative hash
+    // spreads their low zero bits over the index.
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 17);
+  }
+  static const ParamLayout* find(const Table& table, std::uintptr_t key) {
+    for (std::size_t i = hash_key(key);; ++i) {
+      const Slot& slot = table.slots[i & table.mask];
+      const std::uintptr_t seen = slot.key.load(std::memory_order_acquire);
+      if (seen == key) return slot.layout.load(std::memory_order_relaxed);
+      if (seen == 0) return nullptr;
+    }
+  }
   static void insert(Table& table, std::uintptr_t key, const ParamLayout* layout);
 
   ParamLayoutSource& source_;

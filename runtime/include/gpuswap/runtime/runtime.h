@@ -73,7 +73,14 @@ class PinGuard {
   PinGuard(const PinGuard&) = delete;
   PinGuard& operator=(const PinGuard&) = delete;
 
-  void release() noexcept;
+  // Inline: every launch ends here.
+  void release() noexcept {
+    if (launch_ != nullptr) {
+      launch_->end_launch();
+      launch_ = nullptr;
+    }
+    if (!pinned_.empty()) unpin_all();
+  }
   // Regions pinned one by one (none for a launch on the fast path).
   std::size_t size() const { return pinned_.size(); }
   // Whether the guard holds a launch epoch (the fast path was taken).
@@ -81,6 +88,8 @@ class PinGuard {
 
  private:
   friend class Runtime;
+  void unpin_all() noexcept;
+
   TouchedRegions pinned_;
   ThreadSlots::Slot* launch_ = nullptr;
 };
@@ -149,6 +158,12 @@ class Runtime {
   // epoch; false when the caller must decode and prepare.
   bool try_quiet_launch(const void* function, FunctionKind kind, void* const* kernel_params,
                         CUstream stream, const OperationInfo& operation, PinGuard* guard);
+  // The same without a guard, for the launch hook: the thread's slot, whose
+  // epoch the caller ends (Slot::end_launch) once the launch is issued, or
+  // nullptr when the caller must decode and prepare.
+  ThreadSlots::Slot* begin_quiet_launch(const void* function, FunctionKind kind,
+                                        void* const* kernel_params, CUstream stream,
+                                        std::uint64_t signature);
 
   // The kernel's name as the driver gives it (for a CUfunction or a
   // CUkernel), or "?" when it does not; for log lines.
@@ -238,7 +253,7 @@ class Runtime {
   // null), and, once the launch is logged, the epoch handed to the guard,
   // the launch counted and the reporter nudged when the log passed half.
   ThreadSlots::Slot* launch_slot(std::size_t words);
-  void hand_epoch_to(ThreadSlots::Slot* slot, bool quiet, PinGuard* guard);
+  void count_fast_launch(ThreadSlots::Slot* slot, bool quiet);
   // Reports the launches logged by the fast and quiet paths to the policy
   // (and the trace's totals). Call before any policy decision. `held`, when
   // given, is a region lock the caller holds (a region the logs may name is

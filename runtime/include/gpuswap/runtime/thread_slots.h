@@ -98,7 +98,8 @@ class ThreadSlots : public std::enable_shared_from_this<ThreadSlots> {
   ThreadSlots& operator=(const ThreadSlots&) = delete;
 
   // The calling thread's slot, claimed on first call; null when all are
-  // taken. After the first call it is two thread-local loads and a compare.
+  // taken. After the first call it is two thread-local loads and a compare,
+  // inline (below).
   Slot* mine() noexcept;
   // Returns once every slot that was in a launch when it was called has
   // ended that launch. The caller's own slot is skipped: a thread never
@@ -135,5 +136,18 @@ class ThreadSlots : public std::enable_shared_from_this<ThreadSlots> {
   std::array<std::unique_ptr<Slot>, kSlots> slots_;
   std::atomic<std::size_t> claimed_{0};  // slots_[0, claimed_) exist
 };
+
+namespace detail {
+// The calling thread's cached slot and the table it belongs to (0: none).
+// Initial-exec TLS (runtime/CMakeLists.txt): a plain load, even in the
+// preloaded library.
+extern constinit thread_local std::uint64_t t_table;
+extern constinit thread_local ThreadSlots::Slot* t_slot;
+}  // namespace detail
+
+inline ThreadSlots::Slot* ThreadSlots::mine() noexcept {
+  if (detail::t_table == id_) return detail::t_slot;
+  return claim();
+}
 
 }  // namespace gpuswap::runtime

@@ -102,7 +102,9 @@ class TouchedRegions {
     set_[i & mask] = region;
   }
 
-  std::array<Region*, kInline> inline_{};
+  // Left uninitialised: only [0, inline_count_) is ever read, and a PinGuard
+  // (one per launch) would otherwise clear 128 bytes on every launch.
+  std::array<Region*, kInline> inline_;
   std::size_t inline_count_ = 0;
   std::vector<Region*> overflow_;
   // Once spilled: every entry, inline ones included, by hash; capacity a power of two.
