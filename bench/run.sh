@@ -172,11 +172,15 @@ busy_shim=$(launch_times "$WORK/launch_shim.csv" BM_LaunchEnqueueBusy | median)
 printf 'gpuswap adds %.0f ns per launch to a busy stream (median), %.0f%% of cudasim'"'"'s own; goal: at most 5%%\n' \
   "$(calc "%.1f" "$busy_shim - $busy_plain")" "$(calc "%.2f" "100 * ($busy_shim - $busy_plain) / $busy_plain")"
 # The same path timed inside one process, plain and through the runtime
-# alternating (built where the CUDA toolkit's driver stub is; about 5 s).
+# alternating, then plain and through the whole hook under LD_PRELOAD (built
+# where the CUDA toolkit's driver stub is; about 5 s each). Separate
+# processes drift apart by tens of ns on a busy machine; these pairs do not.
 BENCH_HOOK="$BUILD_DIR/bench/bench_hook_cost"
 if [ -x "$BENCH_HOOK" ]; then
-  echo -n "inside one process (bench_hook_cost): "
+  echo -n "inside one process, the runtime's part (bench_hook_cost): "
   CUDASIM_DEVICE_MEMORY=$LAUNCH_DEVICE_MEMORY "$BENCH_HOOK" | head -2 | sed 's/.*batches: //'
+  echo -n "inside one process, the whole hook (bench_hook_cost under LD_PRELOAD): "
+  CUDASIM_DEVICE_MEMORY=$LAUNCH_DEVICE_MEMORY with_shim "$BENCH_HOOK" | head -2 | sed 's/.*batches: //'
 fi
 
 # ---------------------------------------------------------------------------

@@ -18,6 +18,8 @@ struct DriverHook;
 template <HookId id, typename... Args>
 struct DriverHook<id, CUresult(Args...)> {
   using Real = CUresult (*)(Args...);
+  // loaded_driver_function() below holds for the driver's table only.
+  static_assert(info(id).library == Library::driver, "a driver hook for another library");
 
   static CUresult call(Args... args) noexcept {
     // The steady state first: a running runtime, whose existence says the

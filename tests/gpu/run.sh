@@ -27,11 +27,14 @@ else
   echo "FAIL: missing $BENCH"
   status=1
 fi
-# The same inside one process, plain and through the runtime alternating
-# (robust to the driver's run-to-run variation).
+# The same inside one process, plain and through the runtime alternating,
+# then plain and through the whole hook under LD_PRELOAD (robust to the
+# driver's run-to-run variation).
 HOOK_BENCH="$BUILD_DIR/bench/bench_hook_cost"
 if [ -x "$HOOK_BENCH" ]; then
-  echo -n "inside one process: " && "$HOOK_BENCH" || status=1
+  echo -n "inside one process, the runtime's part: " && "$HOOK_BENCH" || status=1
+  echo -n "inside one process, the whole hook: " &&
+    GPUSWAP_LOG=info LD_PRELOAD="$BUILD_DIR/interpose/libgpuswap.so" "$HOOK_BENCH" || status=1
 else
   echo "FAIL: missing $HOOK_BENCH"
   status=1

@@ -60,20 +60,19 @@ class ThreadSlots : public std::enable_shared_from_this<ThreadSlots> {
     OperationLog& log() noexcept { return log_; }
     // Owner only, once a launch is known to take the fast path (`quiet`:
     // the quiet path, which is a fast path too).
+    // One counter moves per launch: the quiet ones are counted apart and
+    // added in when read.
     void count_fast_launch(bool quiet = false) noexcept {
-      fast_launches_.store(fast_launches_.load(std::memory_order_relaxed) + 1,
-                           std::memory_order_relaxed);
-      if (quiet) {
-        quiet_launches_.store(quiet_launches_.load(std::memory_order_relaxed) + 1,
-                              std::memory_order_relaxed);
-      }
+      std::atomic<std::uint64_t>& counter = quiet ? quiet_launches_ : other_fast_launches_;
+      counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     }
     std::uint64_t quiet_launches() const noexcept {
       return quiet_launches_.load(std::memory_order_relaxed);
     }
-    // Launches this slot has issued by the fast path (all its owners).
+    // Launches this slot has issued by the fast path (all its owners),
+    // the quiet ones included.
     std::uint64_t fast_launches() const noexcept {
-      return fast_launches_.load(std::memory_order_relaxed);
+      return other_fast_launches_.load(std::memory_order_relaxed) + quiet_launches();
     }
 
     explicit Slot(bool asymmetric) : asymmetric_(asymmetric) {}
@@ -82,8 +81,8 @@ class ThreadSlots : public std::enable_shared_from_this<ThreadSlots> {
     friend class ThreadSlots;
     // Odd while a launch is being issued.
     alignas(64) std::atomic<std::uint64_t> epoch_{0};
-    const bool asymmetric_;  // the table's mode (see begin_launch)
-    std::atomic<std::uint64_t> fast_launches_{0};
+    const bool asymmetric_;                              // the table's mode (see begin_launch)
+    std::atomic<std::uint64_t> other_fast_launches_{0};  // fast, not quiet
     std::atomic<std::uint64_t> quiet_launches_{0};
     std::atomic<bool> owned_{false};
     OperationLog log_;
