@@ -7,36 +7,18 @@
 namespace gpuswap::interpose {
 namespace {
 
-TEST(ProcessState, AFreshProcessHasNotEnded) {
-  const ProcessState state;
-  EXPECT_FALSE(state.exiting());
-  EXPECT_FALSE(state.forked());
-  EXPECT_FALSE(state.ended());
-}
-
-TEST(ProcessState, ExitEndsItWithoutMarkingAFork) {
-  ProcessState state;
-  state.mark_exiting();
-  EXPECT_TRUE(state.exiting());
-  EXPECT_FALSE(state.forked());
-  EXPECT_TRUE(state.ended());
-}
-
-TEST(ProcessState, AForkEndsItWithoutMarkingAnExit) {
-  ProcessState state;
-  state.mark_forked();
-  EXPECT_TRUE(state.forked());
-  EXPECT_FALSE(state.exiting());
-  EXPECT_TRUE(state.ended());
-}
-
-TEST(ProcessState, BothFactsAreKept) {
-  ProcessState state;
-  state.mark_forked();
-  state.mark_exiting();
-  EXPECT_TRUE(state.forked());
-  EXPECT_TRUE(state.exiting());
-  EXPECT_TRUE(state.ended());
+TEST(ProcessState, EndsWithEitherFactAndKeepsThemApart) {
+  for (const bool exit : {false, true}) {
+    for (const bool fork : {false, true}) {
+      ProcessState state;
+      if (exit) state.mark_exiting();
+      if (fork) state.mark_forked();
+      SCOPED_TRACE(testing::Message() << "exiting " << exit << ", forked " << fork);
+      EXPECT_EQ(state.exiting(), exit);
+      EXPECT_EQ(state.forked(), fork);
+      EXPECT_EQ(state.ended(), exit || fork);
+    }
+  }
 }
 
 }  // namespace
