@@ -41,9 +41,8 @@ CUresult prepare_spans(runtime::Runtime& rt, std::span<const DeviceSpan> spans, 
 CUresult prepare_launch(runtime::Runtime& rt, CUfunction function, void** params, void** extra,
                         CUstream stream, runtime::PinGuard* guard) noexcept;
 
-// A kernel launch hook's whole work: the quiet path when the runtime allows
-// it (no guard to build or tear down: every launch comes this way), else
-// prepare_launch; then `issue` the real call.
+// A launch that cannot go quietly: decoded and prepared under a guard, then
+// issued. Out of line, so that the quiet path stays small.
 template <typename Real, typename... Args>
 [[gnu::noinline]] CUresult prepared_launch_call(runtime::Runtime& rt, CUfunction function,
                                                 void** params, void** extra, CUstream stream,
@@ -52,8 +51,10 @@ template <typename Real, typename... Args>
   const CUresult result = prepare_launch(rt, function, params, extra, stream, &guard);
   return result == CUDA_SUCCESS ? real(args...) : result;
 }
-// Inlined into the hook, and given the real function and the hook's own
-// arguments rather than a closure, which would be built on every launch.
+// A kernel launch hook's whole work: the quiet path when the runtime allows
+// it (no guard to build or tear down), else prepared_launch_call. Inlined
+// into the hook, and given the real function and the hook's own arguments
+// rather than a closure, which would be built on every launch.
 template <typename Real, typename... Args>
 [[gnu::always_inline]] inline CUresult launch_call(runtime::Runtime& rt, CUfunction function,
                                                    void** params, void** extra, CUstream stream,

@@ -62,25 +62,22 @@ class OperationLog {
     const std::uint64_t head = head_.load(std::memory_order_relaxed);
     const std::size_t first = head & (kWords - 1);
     const std::size_t words = kHeaderWords + count;
-    // Nearly every record lies within the ring's end: one pointer, no
-    // wrapping per word (every launch appends one).
-    if (first + words <= kWords) {
-      std::uint64_t* out = &words_[first];
-      out[0] = count;
-      out[1] = signature;
-      out[2] = stream;
+    const auto put = [&](const auto& slot) {
+      slot(0) = count;
+      slot(1) = signature;
+      slot(2) = stream;
       for (std::size_t i = 0; i < count; ++i) {
-        if (!address(i, &out[kHeaderWords + i])) return false;
+        if (!address(i, &slot(kHeaderWords + i))) return false;
       }
-    } else {
-      std::uint64_t at = head;
-      word(at++) = count;
-      word(at++) = signature;
-      word(at++) = stream;
-      for (std::size_t i = 0; i < count; ++i) {
-        if (!address(i, &word(at++))) return false;
-      }
-    }
+      return true;
+    };
+    // Nearly every record lies within the ring's end: then its words are
+    // indexed without wrapping each one (every launch appends a record).
+    const bool written =
+        first + words <= kWords
+            ? put([&](std::size_t k) -> std::uint64_t& { return words_[first + k]; })
+            : put([&](std::size_t k) -> std::uint64_t& { return word(head + k); });
+    if (!written) return false;
     head_.store(head + words, std::memory_order_release);
     return true;
   }

@@ -73,7 +73,7 @@ class PinGuard {
   PinGuard(const PinGuard&) = delete;
   PinGuard& operator=(const PinGuard&) = delete;
 
-  // Inline: every launch ends here.
+  // Inline: every launch that took a guard (the fast and slow paths) ends here.
   void release() noexcept {
     if (launch_ != nullptr) {
       launch_->end_launch();
