@@ -1185,24 +1185,26 @@ ThreadSlots::Slot* Runtime::begin_quiet_launch(const void* function, FunctionKin
   // The first launch of a function builds its layout (out of line).
   const ParamLayout* layout = layouts_.cached(function, kind);
   if (layout == nullptr && !layouts_.lookup(function, kind, &layout)) return nullptr;
-  const std::vector<ScanWord>& words = layout->scan_words();
-  if (words.empty()) return nullptr;  // nothing to report: decoding costs nothing
-  ThreadSlots::Slot* slot = launch_slot(words.size());
+  // A local pointer: the log's stores could alias the vector's own, which
+  // the loop would otherwise read again for every word.
+  const ScanWord* words = layout->scan_words().data();
+  const std::size_t count = layout->scan_words().size();
+  if (count == 0) return nullptr;  // nothing to report: decoding costs nothing
+  ThreadSlots::Slot* slot = launch_slot(count);
   if (slot == nullptr) return nullptr;
   slot->begin_launch();
+  const auto word_of = [&](std::size_t i, std::uint64_t* out) {
+    const auto* value = static_cast<const unsigned char*>(kernel_params[words[i].param]);
+    if (value == nullptr) return false;  // the decoder refuses it
+    std::memcpy(out, value + words[i].offset, sizeof(*out));
+    return true;
+  };
   // Seen after the epoch began: a region unsettled before this load makes
   // the launch decode; one unsettled after it waits for the epoch to end
   // and then reads this launch's words from the log.
-  const bool logged = unsettled_.load(std::memory_order_seq_cst) == 0 &&
-                      slot->log().append(signature, reinterpret_cast<std::uint64_t>(stream),
-                                         words.size(), [&](std::size_t i, std::uint64_t* out) {
-                                           const auto* value = static_cast<const unsigned char*>(
-                                               kernel_params[words[i].param]);
-                                           if (value == nullptr)
-                                             return false;  // the decoder refuses it
-                                           std::memcpy(out, value + words[i].offset, sizeof(*out));
-                                           return true;
-                                         });
+  const bool logged =
+      unsettled_.load(std::memory_order_seq_cst) == 0 &&
+      slot->log().append(signature, reinterpret_cast<std::uint64_t>(stream), count, word_of);
   if (!logged) {
     slot->end_launch();
     return nullptr;
