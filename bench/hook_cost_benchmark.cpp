@@ -184,12 +184,16 @@ int main() {
     if (through_shim) {
       return cuLaunchKernel(null8, 1, 1, 1, 1, 1, 1, 0, stream, params.data(), nullptr);
     }
+    // As the hook does (interpose/driver_calls.h, launch_call): the quiet
+    // path without a guard, else decode and prepare under one.
+    if (rt::ThreadSlots::Slot* quiet = runtime->begin_quiet_launch(
+            null8, rt::FunctionKind::kFunction, params.data(), stream, 0)) {
+      const CUresult result = plain();
+      quiet->end_launch();
+      return result;
+    }
     rt::PinGuard guard;
     const rt::OperationInfo info{gpuswap::policy::OperationKind::kernel, 0};
-    if (runtime->try_quiet_launch(null8, rt::FunctionKind::kFunction, params.data(), stream, info,
-                                  &guard)) {
-      return plain();
-    }
     if (!runtime->decode_launch(null8, rt::FunctionKind::kFunction, params.data(), nullptr,
                                 &touched) ||
         !runtime->prepare(touched, stream, info, &guard)) {

@@ -87,8 +87,7 @@ struct LibraryHook<id, Status(Args...)> {
 // decoded any more, so nothing is recorded: the child may have inherited the
 // record's lock held.
 inline CudnnVariantPacks* variant_packs_to_record() noexcept {
-  const ProcessState& process = process_state();
-  if (process.exiting() || process.forked()) return nullptr;
+  if (process_state().ended()) return nullptr;
   return recorded_variant_packs();
 }
 

@@ -75,7 +75,7 @@ Mode current_mode() noexcept {
   if (known != Mode::undetermined) return known;
   // No CUDA call once exit has begun, and none from a forked child, whose
   // copy of the driver's state is not usable.
-  if (process_state().exiting() || process_state().forked()) return Mode::pass_through;
+  if (process_state().ended()) return Mode::pass_through;
   pthread_mutex_lock(&g_decide);
   Mode mode = g_mode.load(std::memory_order_relaxed);
   if (mode == Mode::undetermined) {

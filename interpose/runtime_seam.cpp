@@ -211,9 +211,7 @@ LibraryPreparation RuntimeSeam::library_call(HookId id, const Operands& operands
 
 RuntimeSeam* active_seam() noexcept {
   if (current_mode() != Mode::active) return nullptr;
-  const ProcessState& process = process_state();
-  if (process.exiting() || process.forked()) return nullptr;
-  return &g_seam;
+  return process_state().ended() ? nullptr : &g_seam;
 }
 
 }  // namespace gpuswap::interpose

@@ -1135,7 +1135,7 @@ Status Runtime::prepare(std::span<const Touch> touched, CUstream stream,
   return slot->log().has_room(words) ? slot : nullptr;
 }
 
-[[gnu::always_inline]] inline void Runtime::count_fast_launch(ThreadSlots::Slot* slot, bool quiet) {
+[[gnu::always_inline]] inline void Runtime::note_fast_launch(ThreadSlots::Slot* slot, bool quiet) {
   slot->count_fast_launch(quiet);
   if (reporter_ != nullptr && slot->log().passed_half()) reporter_->nudge();
 }
@@ -1160,7 +1160,7 @@ bool Runtime::try_prepare_launch(const TouchedRegions& touched, CUstream stream,
                              *out = touched[i]->base();
                              return true;
                            });
-  count_fast_launch(slot, false);
+  note_fast_launch(slot, false);
   guard->launch_ = slot;
   return true;
 }
@@ -1209,12 +1209,14 @@ ThreadSlots::Slot* Runtime::begin_quiet_launch(const void* function, FunctionKin
     slot->end_launch();
     return nullptr;
   }
-  count_fast_launch(slot, true);
+  note_fast_launch(slot, true);
   return slot;
 }
 
 void Runtime::replay_launch_locked(const LoggedOperation& logged, RegionLock* held) {
   drained_regions_.clear();
+  drained_accesses_.clear();
+  drained_ids_.clear();
   for (std::uint64_t word : logged.addresses) drained_regions_.add(arena_->region_at(word));
   const auto stream = reinterpret_cast<CUstream>(logged.stream);
   for (std::size_t i = 0; i < drained_regions_.size(); ++i) {
@@ -1240,8 +1242,6 @@ bool Runtime::drain_launch_logs_locked(RegionLock* held, std::size_t most) {
     if (slot.log().empty()) return;
     const std::size_t drained = slot.log().drain(
         [&](const LoggedOperation& logged) {
-          drained_accesses_.clear();
-          drained_ids_.clear();
           replay_launch_locked(logged, held);
           if (drained_ids_.empty()) return;  // no region after all
           policy_->on_operation(

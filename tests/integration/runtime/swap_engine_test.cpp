@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -154,11 +155,24 @@ class SwapEngine : public CudasimDriverFixture {
     void* params[] = {&data, &n, &seed};
     return launch(fill_, params, stream);
   }
+  // add_kernel's arguments for `buffer`; params() points into the object,
+  // so it must outlive the launch.
+  struct AddArguments {
+    AddArguments(const Buffer& buffer, std::uint32_t k_)
+        : data(buffer.dptr), n(buffer.words()), k(k_) {}
+    AddArguments(const AddArguments&) = delete;
+    AddArguments& operator=(const AddArguments&) = delete;
+    void** params() { return pointers.data(); }
+
+    CUdeviceptr data;
+    std::uint32_t n;
+    std::uint32_t k;
+    std::array<void*, 3> pointers{&data, &n, &k};
+  };
+
   Status add(const Buffer& buffer, std::uint32_t k, CUstream stream) {
-    CUdeviceptr data = buffer.dptr;
-    std::uint32_t n = buffer.words();
-    void* params[] = {&data, &n, &k};
-    return launch(add_, params, stream);
+    AddArguments arguments(buffer, k);
+    return launch(add_, arguments.params(), stream);
   }
   Status mix(const Buffer& to, const Buffer& from, CUstream stream) {
     CUdeviceptr a = to.dptr;
@@ -273,10 +287,8 @@ class SwapEngine : public CudasimDriverFixture {
     std::atomic<bool> entered{false};
     std::thread launcher([&] {
       (void)driver_.cuCtxSetCurrent(context_);
-      CUdeviceptr data = buffer.dptr;
-      std::uint32_t n = buffer.words();
-      std::uint32_t k = 9;
-      void* params[] = {&data, &n, &k};
+      AddArguments arguments(buffer, 9);
+      void** params = arguments.params();
       PinGuard guard;
       entered.store(enter(region, params, &guard));
       in_launch.store(true);
@@ -1053,10 +1065,8 @@ TEST_F(SwapEngine, AQuietLaunchBegunAsAnEvictionStartsIsWaitedForOnItsStream) {
   g_inside_host_alloc = [&] {
     launcher = std::thread([&] {
       (void)driver_.cuCtxSetCurrent(context_);
-      CUdeviceptr data = buffer.dptr;
-      std::uint32_t n = buffer.words();
-      std::uint32_t k = 5;
-      void* params[] = {&data, &n, &k};
+      AddArguments arguments(buffer, 5);
+      void** params = arguments.params();
       PinGuard guard;
       quiet.store(
           runtime_->try_quiet_launch(add_, FunctionKind::kFunction, params, other, {}, &guard));

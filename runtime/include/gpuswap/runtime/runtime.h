@@ -253,7 +253,9 @@ class Runtime {
   // null), and, once the launch is logged, the epoch handed to the guard,
   // the launch counted and the reporter nudged when the log passed half.
   ThreadSlots::Slot* launch_slot(std::size_t words);
-  void count_fast_launch(ThreadSlots::Slot* slot, bool quiet);
+  // Counts a launch that took the fast (or quiet) path and nudges the
+  // reporter once its log has passed half full.
+  void note_fast_launch(ThreadSlots::Slot* slot, bool quiet);
   // Reports the launches logged by the fast and quiet paths to the policy
   // (and the trace's totals). Call before any policy decision. `held`, when
   // given, is a region lock the caller holds (a region the logs may name is
