@@ -184,8 +184,14 @@ int main() {
     if (through_shim) {
       return cuLaunchKernel(null8, 1, 1, 1, 1, 1, 1, 0, stream, params.data(), nullptr);
     }
-    // As the hook does (interpose/driver_calls.h, launch_call): the quiet
-    // path without a guard, else decode and prepare under one.
+    // As the hook does (interpose/driver_calls.h, launch_call): the
+    // unrecorded path, else the quiet path, both without a guard, else
+    // decode and prepare under one.
+    if (rt::ThreadSlots::Slot* unrecorded = runtime->begin_unrecorded_launch(stream)) {
+      const CUresult result = plain();
+      unrecorded->end_launch();
+      return result;
+    }
     if (rt::ThreadSlots::Slot* quiet = runtime->begin_quiet_launch(
             null8, rt::FunctionKind::kFunction, params.data(), stream, 0)) {
       const CUresult result = plain();
@@ -268,9 +274,10 @@ int main() {
     return ok(cuStreamDestroy(stream), "cuStreamDestroy") ? 0 : 1;
   }
   const rt::SwapStats stats = runtime->stats();
-  std::printf("fast path: %llu of the launches, %llu of them quiet\n",
+  std::printf("fast path: %llu of the launches, %llu of them quiet, %llu of those unrecorded\n",
               static_cast<unsigned long long>(stats.fast_launches),
-              static_cast<unsigned long long>(stats.quiet_launches));
+              static_cast<unsigned long long>(stats.quiet_launches),
+              static_cast<unsigned long long>(stats.unrecorded_launches));
   for (CUdeviceptr buffer : buffers) (void)runtime->mem_free(buffer);
   runtime.reset();
   return ok(cuStreamDestroy(stream), "cuStreamDestroy") ? 0 : 1;

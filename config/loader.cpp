@@ -97,6 +97,10 @@ class Reader {
          [&](const YamlNode& v, const std::string& k) {
            return scalar(v, k, detail::check_report_memory, config.report_memory);
          }},
+        {"sample_launches",
+         [&](const YamlNode& v, const std::string& k) {
+           return scalar(v, k, detail::check_bool, config.sample_launches);
+         }},
     };
     if (!mapping(root, "", keys)) return *error_;
     return config;

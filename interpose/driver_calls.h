@@ -51,14 +51,13 @@ template <typename Real, typename... Args>
   const CUresult result = prepare_launch(rt, function, params, extra, stream, &guard);
   return result == CUDA_SUCCESS ? real(args...) : result;
 }
-// A kernel launch hook's whole work: the quiet path when the runtime allows
-// it (no guard to build or tear down), else prepared_launch_call. Inlined
-// into the hook, and given the real function and the hook's own arguments
-// rather than a closure, which would be built on every launch.
+// A launch that cannot go unrecorded: the quiet path (its parameter words
+// recorded) when the runtime allows it, else prepared_launch_call. Out of
+// line, so that the unrecorded path stays small.
 template <typename Real, typename... Args>
-[[gnu::always_inline]] inline CUresult launch_call(runtime::Runtime& rt, CUfunction function,
-                                                   void** params, void** extra, CUstream stream,
-                                                   Real real, Args... args) {
+[[gnu::noinline]] CUresult recorded_launch_call(runtime::Runtime& rt, CUfunction function,
+                                                void** params, void** extra, CUstream stream,
+                                                Real real, Args... args) {
   if (extra == nullptr) {
     if (runtime::ThreadSlots::Slot* quiet =
             rt.begin_quiet_launch(function, runtime::FunctionKind::kFunction, params, stream,
@@ -69,6 +68,21 @@ template <typename Real, typename... Args>
     }
   }
   return prepared_launch_call(rt, function, params, extra, stream, real, args...);
+}
+// A kernel launch hook's whole work: the unrecorded path when the runtime
+// allows it (no guard, no record), else recorded_launch_call. Inlined into
+// the hook, and given the real function and the hook's own arguments rather
+// than a closure, which would be built on every launch.
+template <typename Real, typename... Args>
+[[gnu::always_inline]] inline CUresult launch_call(runtime::Runtime& rt, CUfunction function,
+                                                   void** params, void** extra, CUstream stream,
+                                                   Real real, Args... args) {
+  if (runtime::ThreadSlots::Slot* unrecorded = rt.begin_unrecorded_launch(stream)) {
+    const CUresult result = real(args...);
+    unrecorded->end_launch();
+    return result;
+  }
+  return recorded_launch_call(rt, function, params, extra, stream, real, args...);
 }
 
 CUresult alloc_call(runtime::Runtime& rt, CUdeviceptr* dptr, std::uint64_t bytes) noexcept;

@@ -205,6 +205,11 @@ void Runtime::stream_destroying(CUstream stream) {
   std::lock_guard lock(mu_);
   drain_launch_logs_locked();  // quiet launches on the stream join the stream sets first
   bool handed_over = false;    // the successor waits for the dead stream's work
+  // Without a successor the stream stays: no event can be recorded on it
+  // once it is gone, so the next wait for it synchronises the context.
+  if (quiet_streams_.contains(stream) && (handed_over = hand_over_locked(stream))) {
+    (void)quiet_streams_.replace(stream, successor_stream_);
+  }
   for (auto& [id, entry] : regions_) {
     Region& region = *entry.region;
     RegionLock held = region.lock();
@@ -434,6 +439,16 @@ std::uint64_t Runtime::used_device_bytes_locked() const {
   return (pages_->chunks_in_use() - parked_.size()) * PagePool::chunk_bytes() + pass_through_bytes_;
 }
 
+void Runtime::update_launch_recording_locked() {
+  if (!fast_launches_ || !config_.sample_launches) return;  // always recorded
+  const std::uint64_t used = used_device_bytes_locked();
+  const std::uint64_t free = device_budget_ > used ? device_budget_ - used : 0;
+  // Apart, so that a job hovering at one mark does not switch on every call.
+  const bool record = record_launches_.load(std::memory_order_relaxed) ? free < device_budget_ / 4
+                                                                       : free < device_budget_ / 8;
+  record_launches_.store(record, std::memory_order_relaxed);
+}
+
 bool Runtime::evictable_locked(policy::RegionId id, bool* saw_pinned) {
   auto it = regions_.find(id);
   if (it == regions_.end() || it->second.config_pinned) return false;
@@ -480,25 +495,31 @@ Status Runtime::wait_for_users_locked(Entry& entry, const RegionLock& held, CUst
                               : Status::driver(driver_.cuEventSynchronize(event));
     if (!waited && status) status = waited;
   };
-  bool whole_context = false;
-  streams->for_each([&](CUstream stream) {
-    // The per-thread default stream names a different stream in this thread;
-    // waiting for the whole context is the only safe answer.
-    if (stream == CU_STREAM_PER_THREAD) {
-      whole_context = true;
-      return;
-    }
+  // False when no event could be recorded on the stream: then only waiting
+  // for the whole context is safe.
+  const auto wait_for_stream = [&](CUstream stream) {
+    // The per-thread default stream names a different stream in this thread.
+    if (stream == CU_STREAM_PER_THREAD) return false;
     CUevent event = event_locked();
     if (event == nullptr || driver_.cuEventRecord(event, stream) != CUDA_SUCCESS) {
       // A stream the application has destroyed meanwhile, for instance.
       if (event != nullptr) recycle_event_locked(event);
-      whole_context = true;
-      return;
+      return false;
     }
     wait_for(event);
     // A wait captures the event as recorded when it is issued (later records
     // do not move it), so the event can be reused at once.
     recycle_event_locked(event);
+    return true;
+  };
+  bool whole_context = false;
+  streams->for_each([&](CUstream stream) { whole_context |= !wait_for_stream(stream); });
+  // Unrecorded launches may have used the region on any of these streams.
+  std::optional<CUstream> lost;
+  quiet_streams_.for_each([&](CUstream stream) {
+    if (streams->contains(stream) || wait_for_stream(stream)) return;
+    whole_context = true;
+    lost = stream;
   });
   // The region's restore, if its completion has not been seen yet: exactly
   // that copy, not the restore stream's latest point, which would also cover
@@ -508,6 +529,9 @@ Status Runtime::wait_for_users_locked(Entry& entry, const RegionLock& held, CUst
   if (whole_context) {
     const Status synced = Status::driver(driver_.cuCtxSynchronize());
     if (!synced && status) status = synced;
+    // The context's work is done, that stream's included: later waits need
+    // not try it again (a launch on it is recorded from now on).
+    if (synced && lost) (void)quiet_streams_.erase(*lost);
   }
   return status;
 }
@@ -1219,6 +1243,9 @@ void Runtime::replay_launch_locked(const LoggedOperation& logged, RegionLock* he
   drained_ids_.clear();
   for (std::uint64_t word : logged.addresses) drained_regions_.add(arena_->region_at(word));
   const auto stream = reinterpret_cast<CUstream>(logged.stream);
+  // Later launches on the stream may go unrecorded: from now on every
+  // eviction and free waits for it (begin_unrecorded_launch).
+  if (!record_launches_.load(std::memory_order_relaxed)) (void)quiet_streams_.add(stream);
   for (std::size_t i = 0; i < drained_regions_.size(); ++i) {
     Region& region = *drained_regions_[i];
     region.note_write_reported();
@@ -1237,6 +1264,13 @@ void Runtime::replay_launch_locked(const LoggedOperation& logged, RegionLock* he
 
 bool Runtime::drain_launch_logs_locked(RegionLock* held, std::size_t most) {
   const bool count_ops = trace_ != nullptr && trace_->enabled();
+  update_launch_recording_locked();
+  if (count_ops) {
+    // Unrecorded launches count in the trace's totals all the same.
+    const std::uint64_t unrecorded = slots_->unrecorded_launches();
+    trace_->count_ops(unrecorded - unrecorded_counted_);
+    unrecorded_counted_ = unrecorded;
+  }
   bool left = false;
   slots_->for_each([&](ThreadSlots::Slot& slot) {
     if (slot.log().empty()) return;
@@ -1331,6 +1365,7 @@ SwapStats Runtime::stats() const {
   SwapStats stats = stats_;
   stats.fast_launches = slots_->fast_launches();
   stats.quiet_launches = slots_->quiet_launches();
+  stats.unrecorded_launches = slots_->unrecorded_launches();
   return stats;
 }
 
@@ -1350,8 +1385,9 @@ void Runtime::finish() noexcept {
               s.out_of_memory);
     log::info(kRuntime,
               "{} kernel launches took the fast path (no lock, no pins), {} of them the quiet "
-              "path (no region evicted: not even decoded at launch)",
-              slots_->fast_launches(), slots_->quiet_launches());
+              "path (no region evicted: not even decoded at launch), {} of those unrecorded "
+              "(room to spare: counted only)",
+              slots_->fast_launches(), slots_->quiet_launches(), slots_->unrecorded_launches());
     if (evict_ahead_bytes_ != 0) {
       log::info(kRuntime, "evicting ahead: {} of the evictions ahead ({} taken back)",
                 s.evictions_ahead, s.ahead_cancelled);

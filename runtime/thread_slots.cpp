@@ -61,7 +61,8 @@ ThreadSlots::Slot* ThreadSlots::claim() noexcept {
       }
     }
     if (found == nullptr && count < kSlots) {
-      slots_[count] = std::make_unique<Slot>(asymmetric_);
+      slots_[count] =
+          std::make_unique<Slot>(asymmetric_, static_cast<std::uint32_t>(count + 1) * 0x9e3779b9u);
       slots_[count]->owned_.store(true, std::memory_order_relaxed);
       found = slots_[count].get();
       claimed_.store(count + 1, std::memory_order_release);

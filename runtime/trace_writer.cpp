@@ -140,14 +140,18 @@ void TraceWriter::emit(const TraceEvent& event) noexcept {
   if (queued == capacity_ / 2 + 1) queue_->wake.notify_one();
 }
 
+void TraceWriter::count_ops(std::uint64_t n) noexcept {
+  if (n == 0 || wants(TraceKind::op)) return;
+  if (enabled() && !abandoned_ && !closed_.load(std::memory_order_relaxed)) {
+    count_[kind_index(TraceKind::op)].fetch_add(n, std::memory_order_relaxed);
+  }
+}
+
 void TraceWriter::emit_op(const char* name, std::uint64_t stream,
                           std::span<const std::uint64_t> regions,
                           std::uint64_t timestamp_ns) noexcept {
   if (!wants(TraceKind::op)) {
-    // Still counted in the totals.
-    if (enabled() && !abandoned_ && !closed_.load(std::memory_order_relaxed)) {
-      count_[kind_index(TraceKind::op)].fetch_add(1, std::memory_order_relaxed);
-    }
+    count_ops(1);  // still counted in the totals
     return;
   }
   TraceEvent event;

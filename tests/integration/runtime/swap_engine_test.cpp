@@ -129,14 +129,15 @@ class SwapEngine : public CudasimDriverFixture {
     return CudasimDriverFixture::load_kernel(module, name, fn, 3, offsets, sizes);
   }
 
-  // What a launch hook does: the quiet path, else decode and prepare; then
-  // issue and unpin.
+  // What a launch hook does: the unrecorded path, else the quiet path, else
+  // decode and prepare; then issue and unpin.
   Status launch(CUfunction function, void** params, CUstream stream) {
     PinGuard guard;
     if (Status status = prepare_launch(function, params, stream, &guard); !status) return status;
     return Status::driver(launch_(function, 1, 1, 1, 1, 1, 1, 0, stream, params, nullptr));
   }
   Status prepare_launch(CUfunction function, void** params, CUstream stream, PinGuard* guard) {
+    if (runtime_->try_unrecorded_launch(stream, guard)) return Status::ok();
     if (runtime_->try_quiet_launch(function, FunctionKind::kFunction, params, stream, {}, guard)) {
       return Status::ok();
     }
@@ -1096,6 +1097,159 @@ TEST_F(SwapEngine, AQuietLaunchBegunAsAnEvictionStartsIsWaitedForOnItsStream) {
   EXPECT_TRUE(evicted.load());
   shadow_add(buffer, 5);
   expect_contents(buffer, stream_);
+  EXPECT_EQ(driver_.cuStreamDestroy(other), CUDA_SUCCESS);
+}
+
+// Unrecorded launches (room to spare): a launch on a stream of the runtime's
+// quiet streams is only counted. A stream joins them once a recorded launch
+// on it has been reported while the device had room to spare.
+class UnrecordedLaunches : public SwapEngine {
+ protected:
+  // `a` (2 MiB) and `b` (4 MiB) filled on stream_, then a recorded launch
+  // on `other` (a new stream) that uses `a` alone, reported by a read of
+  // `a`: from then on launches on `other` may go unrecorded, and `b`'s own
+  // stream set has never named it.
+  void start_with_a_quiet_stream(Buffer* a, Buffer* b, CUstream* other) {
+    start(tight_config());
+    *a = allocate(2 * kMiB);
+    *b = allocate(4 * kMiB);
+    ASSERT_NO_FATAL_FAILURE(fill_shadowed(*a, 1, stream_));
+    ASSERT_NO_FATAL_FAILURE(fill_shadowed(*b, 2, stream_));
+    ASSERT_EQ(driver_.cuStreamSynchronize(stream_), CUDA_SUCCESS);
+    ASSERT_EQ(driver_.cuStreamCreate(other, CU_STREAM_NON_BLOCKING), CUDA_SUCCESS);
+    const std::uint64_t unrecorded = runtime_->stats().unrecorded_launches;
+    ASSERT_TRUE(add(*a, 3, *other).is_ok());
+    shadow_add(*a, 3);
+    ASSERT_EQ(runtime_->stats().unrecorded_launches, unrecorded);  // not yet a quiet stream
+    ASSERT_EQ(driver_.cuStreamSynchronize(*other), CUDA_SUCCESS);
+    ASSERT_NO_FATAL_FAILURE(expect_contents(*a, stream_));
+  }
+};
+
+TEST_F(UnrecordedLaunches, AreOnlyCountedAndKeepTheirResults) {
+  Buffer a, b;
+  CUstream other = nullptr;
+  ASSERT_NO_FATAL_FAILURE(start_with_a_quiet_stream(&a, &b, &other));
+  const SwapStats before = runtime_->stats();
+  for (std::uint32_t k = 4; k < 14; ++k) {
+    ASSERT_TRUE(add(b, k, other).is_ok());
+    shadow_add(b, k);
+  }
+  const SwapStats after = runtime_->stats();
+  EXPECT_EQ(after.unrecorded_launches, before.unrecorded_launches + 10);
+  EXPECT_EQ(after.quiet_launches, before.quiet_launches + 10);
+  EXPECT_EQ(after.fast_launches, before.fast_launches + 10);
+  ASSERT_EQ(driver_.cuStreamSynchronize(other), CUDA_SUCCESS);
+  expect_contents(b, stream_);
+  EXPECT_EQ(driver_.cuStreamDestroy(other), CUDA_SUCCESS);
+}
+
+// The eviction of `b` must wait for an unrecorded launch on `other` still
+// queued behind held work, though nothing ever put `other` into `b`'s stream
+// set: it waits for every quiet stream. Without that the copy runs first and
+// cudasim faults on the kernel, or its work is lost.
+TEST_F(UnrecordedLaunches, AreWaitedForByAnEvictionOnTheirStream) {
+  Buffer a, b;
+  CUstream other = nullptr;
+  ASSERT_NO_FATAL_FAILURE(start_with_a_quiet_stream(&a, &b, &other));
+  std::atomic<bool> open{false};
+  ASSERT_EQ(hold(other, &open), CUDA_SUCCESS);
+  const std::uint64_t unrecorded = runtime_->stats().unrecorded_launches;
+  ASSERT_TRUE(add(b, 5, other).is_ok());
+  ASSERT_EQ(runtime_->stats().unrecorded_launches, unrecorded + 1);
+  shadow_add(b, 5);
+  expect_eviction_to_wait_until_opened(b, &open);
+  expect_contents(b, stream_);
+  expect_contents(a, stream_);
+  EXPECT_EQ(driver_.cuStreamDestroy(other), CUDA_SUCCESS);
+}
+
+// The same once the stream is destroyed with the launch still queued: the
+// runtime's successor stream, which waits for it, takes its place.
+TEST_F(UnrecordedLaunches, OnAStreamDestroyedSinceAreStillWaitedFor) {
+  Buffer a, b;
+  CUstream other = nullptr;
+  ASSERT_NO_FATAL_FAILURE(start_with_a_quiet_stream(&a, &b, &other));
+  std::atomic<bool> open{false};
+  ASSERT_EQ(hold(other, &open), CUDA_SUCCESS);
+  const std::uint64_t unrecorded = runtime_->stats().unrecorded_launches;
+  ASSERT_TRUE(add(b, 6, other).is_ok());
+  ASSERT_EQ(runtime_->stats().unrecorded_launches, unrecorded + 1);
+  shadow_add(b, 6);
+  runtime_->stream_destroying(other);
+  ASSERT_EQ(driver_.cuStreamDestroy(other), CUDA_SUCCESS);
+  expect_eviction_to_wait_until_opened(b, &open);
+  expect_contents(b, stream_);
+}
+
+// Once less than an eighth of the budget is free, every launch is recorded
+// (until a quarter is free again).
+TEST_F(UnrecordedLaunches, StopWhenTheDeviceIsNearlyFull) {
+  Buffer a, b;
+  CUstream other = nullptr;
+  ASSERT_NO_FATAL_FAILURE(start_with_a_quiet_stream(&a, &b, &other));
+  Buffer c = allocate(10 * kMiB);  // all 16 MiB in use
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(c, 7, stream_));
+  ASSERT_NO_FATAL_FAILURE(expect_contents(c, stream_));  // reported: no room to spare
+  const SwapStats before = runtime_->stats();
+  for (std::uint32_t k = 8; k < 12; ++k) {
+    ASSERT_TRUE(add(b, k, other).is_ok());
+    shadow_add(b, k);
+  }
+  EXPECT_EQ(runtime_->stats().unrecorded_launches, before.unrecorded_launches);
+  EXPECT_EQ(runtime_->stats().quiet_launches, before.quiet_launches + 4);
+  ASSERT_EQ(driver_.cuStreamSynchronize(other), CUDA_SUCCESS);
+  expect_contents(b, stream_);
+  EXPECT_EQ(driver_.cuStreamDestroy(other), CUDA_SUCCESS);
+}
+
+TEST_F(UnrecordedLaunches, AreOffWhenThePolicyFileAsksForEveryLaunch) {
+  config::Config config = tight_config();
+  config.sample_launches = false;
+  start(config);
+  Buffer a = allocate(2 * kMiB);
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(a, 1, stream_));
+  for (std::uint32_t k = 2; k < 6; ++k) {
+    ASSERT_NO_FATAL_FAILURE(expect_contents(a, stream_));  // reports what came before
+    ASSERT_TRUE(add(a, k, stream_).is_ok());
+    shadow_add(a, k);
+  }
+  EXPECT_EQ(runtime_->stats().unrecorded_launches, 0u);
+  EXPECT_GE(runtime_->stats().quiet_launches, 3u);
+  expect_contents(a, stream_);
+}
+
+// One launch in about ThreadSlots::kSampleEvery is recorded all the same, so
+// that the policy still sees which regions are in use: `x`, used only by
+// unrecorded launches since `y` was last used, must still count as the more
+// recent of the two when room has to be made.
+TEST_F(UnrecordedLaunches, AreSampledSoThatRegionsInUseStayRecent) {
+  Buffer x, y;
+  CUstream other = nullptr;
+  ASSERT_NO_FATAL_FAILURE(start_with_a_quiet_stream(&x, &y, &other));  // y used last
+  ASSERT_NO_FATAL_FAILURE(expect_contents(y, stream_));
+  // Small launches: each adds to x's first word only.
+  const std::uint64_t before = runtime_->stats().unrecorded_launches;
+  for (std::uint32_t i = 0; i < 2 * ThreadSlots::kSampleEvery + 1; ++i) {
+    AddArguments arguments(x, 1);
+    arguments.n = 1;
+    PinGuard guard;
+    ASSERT_TRUE(prepare_launch(add_, arguments.params(), other, &guard).is_ok());
+    ASSERT_EQ(launch_(add_, 1, 1, 1, 1, 1, 1, 0, other, arguments.params(), nullptr), CUDA_SUCCESS);
+    x.shadow[0] += 1;
+  }
+  const std::uint64_t unrecorded = runtime_->stats().unrecorded_launches - before;
+  EXPECT_GT(unrecorded, ThreadSlots::kSampleEvery);
+  EXPECT_LT(unrecorded, 2 * ThreadSlots::kSampleEvery + 1);  // at least one was sampled
+  ASSERT_EQ(driver_.cuStreamSynchronize(other), CUDA_SUCCESS);
+  // 10 MiB more than the 16 MiB budget holds with x and y: one must go.
+  Buffer z = allocate(12 * kMiB);
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(z, 9, stream_));
+  EXPECT_EQ(runtime_->region_at(x.dptr)->state_snapshot(), RegionState::kResident);
+  EXPECT_EQ(runtime_->region_at(y.dptr)->state_snapshot(), RegionState::kEvicted);
+  expect_contents(x, stream_);
+  expect_contents(y, stream_);
+  expect_contents(z, stream_);
   EXPECT_EQ(driver_.cuStreamDestroy(other), CUDA_SUCCESS);
 }
 

@@ -48,6 +48,7 @@ TEST(Loader, DefaultsAreTheDocumentedOnes) {
   EXPECT_TRUE(config.pin.empty());
   EXPECT_FALSE(config.strict);
   EXPECT_FALSE(config.report_memory.has_value());
+  EXPECT_TRUE(config.sample_launches);
 }
 
 TEST(Loader, ReadsEveryKey) {
@@ -72,6 +73,7 @@ pin:
 strict: true
 report_memory: 300%
 evict_ahead: 10%
+sample_launches: false
 )");
   ASSERT_TRUE(result.ok()) << result.error().to_string();
   const Config& c = result.value();
@@ -91,6 +93,7 @@ evict_ahead: 10%
   EXPECT_TRUE(c.strict);
   EXPECT_EQ(c.report_memory, Size::percent(300));
   EXPECT_EQ(c.evict_ahead, Size::percent(10));
+  EXPECT_FALSE(c.sample_launches);
 }
 
 TEST(Loader, SectionsLeftEmptyKeepTheirDefaults) {
@@ -143,7 +146,7 @@ TEST(Loader, UnknownKeysAreErrorsWithSuggestion) {
   EXPECT_EQ(error_of("policy: lru\ndevise_budget: 1GiB\n"),
             "policy.yaml:2:1: devise_budget: unknown key (did you mean device_budget?) (allowed: "
             "device_budget, device_reserve, host_budget, min_swappable, evict_ahead, policy, log, "
-            "trace, pin, strict, report_memory)");
+            "trace, pin, strict, report_memory, sample_launches)");
   EXPECT_EQ(error_of("log:\n  levle: info\n"),
             "policy.yaml:2:3: log.levle: unknown key (did you mean level?) (allowed: level)");
   EXPECT_EQ(error_of("pin:\n  - min_size: 1GiB\n  - size: 2MiB\n"),
@@ -161,6 +164,9 @@ TEST(Loader, DuplicateKeysAreErrors) {
 TEST(Loader, WrongTypesAreErrors) {
   EXPECT_EQ(error_of("strict: yes please\n"),
             "policy.yaml:1:9: strict: \"yes please\" is not a boolean (use true or false)");
+  EXPECT_EQ(error_of("sample_launches: sometimes\n"),
+            "policy.yaml:1:18: sample_launches: \"sometimes\" is not a boolean (use true or "
+            "false)");
   EXPECT_EQ(error_of("log: warn\n"),
             "policy.yaml:1:6: log: expected a mapping with keys level, not \"warn\"");
   EXPECT_EQ(error_of("device_budget: [1GiB, 2GiB]\n"),

@@ -203,6 +203,49 @@ TEST(ThreadSlots, CountsFastLaunchesPerSlot) {
   slot->count_fast_launch();
   slot->count_fast_launch();
   EXPECT_EQ(slot->fast_launches(), 2u);
+  slot->count_fast_launch(true);
+  slot->count_unrecorded_launch();
+  EXPECT_EQ(slot->fast_launches(), 4u);
+  EXPECT_EQ(slot->quiet_launches(), 2u);  // the unrecorded one is quiet too
+  EXPECT_EQ(slot->unrecorded_launches(), 1u);
+  EXPECT_EQ(table->unrecorded_launches(), 1u);
+}
+
+// About one launch in kSampleEvery is sampled, the first after exactly
+// kSampleEvery, then after gaps of 1 to 2 kSampleEvery that vary (a job whose
+// step is a multiple of some period is not sampled at the same launches
+// every step), and differently from slot to slot.
+TEST(ThreadSlots, SamplesAboutOneLaunchInKSampleEveryAtVaryingGaps) {
+  constexpr std::uint32_t kEvery = ThreadSlots::kSampleEvery;
+  const auto gaps_of = [](ThreadSlots::Slot& slot, int samples) {
+    std::vector<std::uint32_t> gaps;
+    std::uint32_t since = 0;
+    while (static_cast<int>(gaps.size()) < samples) {
+      ++since;
+      if (slot.sample_due()) {
+        gaps.push_back(since);
+        since = 0;
+      }
+    }
+    return gaps;
+  };
+  ThreadSlots::Slot first(true, 1);
+  ThreadSlots::Slot second(true, 2);
+  const std::vector<std::uint32_t> gaps = gaps_of(first, 4000);
+  EXPECT_EQ(gaps[0], kEvery);
+  std::uint64_t total = 0;
+  std::set<std::uint32_t> distinct;
+  for (std::size_t i = 1; i < gaps.size(); ++i) {
+    EXPECT_GE(gaps[i], 1u);
+    EXPECT_LE(gaps[i], 2 * kEvery);
+    total += gaps[i];
+    distinct.insert(gaps[i]);
+  }
+  const double mean = static_cast<double>(total) / static_cast<double>(gaps.size() - 1);
+  EXPECT_GT(mean, 0.9 * kEvery);
+  EXPECT_LT(mean, 1.1 * (kEvery + 1));
+  EXPECT_GT(distinct.size(), kEvery);  // the gaps vary
+  EXPECT_NE(gaps_of(second, 40), std::vector<std::uint32_t>(gaps.begin(), gaps.begin() + 40));
 }
 
 }  // namespace

@@ -154,6 +154,24 @@ TEST_F(TraceWriterTest, OpsOnlyAtFullLevelWithEveryRegion) {
   }
 }
 
+// Launches that went unrecorded reach the totals as a count; at level full
+// there are none (every launch is recorded), and a count is ignored.
+TEST_F(TraceWriterTest, OpsCountedWithoutRecordsReachTheTotalsBelowFullLevel) {
+  for (const config::TraceLevel level : {config::TraceLevel::events, config::TraceLevel::full}) {
+    {
+      TraceWriter writer(trace_config(level));
+      const std::uint64_t one[] = {4};
+      writer.emit_op("cuLaunchKernel", 9, one);
+      writer.count_ops(40);
+      writer.count_ops(0);
+    }
+    const tools::TraceFile trace = read_back();
+    ASSERT_TRUE(trace.end.has_value());
+    EXPECT_EQ(trace.end->totals.count[static_cast<std::size_t>(TraceKind::op)],
+              level == config::TraceLevel::full ? 1u : 41u);
+  }
+}
+
 TEST_F(TraceWriterTest, SummaryLevelWritesOnlyHeaderAndTotals) {
   {
     TraceWriter writer(trace_config(config::TraceLevel::summary));

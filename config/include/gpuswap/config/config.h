@@ -86,6 +86,11 @@ struct Config {
   // exceed 100%) makes total that size and free that size minus what the
   // application holds.
   std::optional<Size> report_memory;
+  // While nothing is swapped and at least a quarter of the device budget is
+  // free, kernel launches are counted and only about one in 16 is reported
+  // to the policy (docs/runtime.md, "Unrecorded launches"). False: every
+  // launch is reported, as it is once memory runs short.
+  bool sample_launches = true;
 
   bool pinned(std::uint64_t bytes, std::uint64_t index) const;
   friend bool operator==(const Config&, const Config&) = default;

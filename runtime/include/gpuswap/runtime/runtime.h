@@ -39,6 +39,7 @@
 #include "gpuswap/runtime/param_decoder.h"
 #include "gpuswap/runtime/param_layout_cache.h"
 #include "gpuswap/runtime/parked_chunks.h"
+#include "gpuswap/runtime/quiet_streams.h"
 #include "gpuswap/runtime/region.h"
 #include "gpuswap/runtime/status.h"
 #include "gpuswap/runtime/swap_stats.h"
@@ -164,6 +165,43 @@ class Runtime {
   ThreadSlots::Slot* begin_quiet_launch(const void* function, FunctionKind kind,
                                         void* const* kernel_params, CUstream stream,
                                         std::uint64_t signature);
+
+  // Before the quiet path, for the launch hook (inline: every launch): while
+  // no region is unsettled and the device has room to spare (a quarter of
+  // the budget free; recording resumes below an eighth), a launch on a
+  // stream of quiet_streams_ is not recorded at all, only counted, except
+  // about one in ThreadSlots::kSampleEvery, which goes on to the quiet path
+  // so that the policy still sees which regions are in use. The thread's
+  // slot, whose epoch the caller ends once the launch is issued, or nullptr
+  // (the caller goes on to begin_quiet_launch). Evictions and frees wait for
+  // every stream of quiet_streams_ (docs/runtime.md, "Unrecorded launches").
+  [[gnu::always_inline]] ThreadSlots::Slot* begin_unrecorded_launch(CUstream stream) noexcept {
+    if (unsettled_.load(std::memory_order_relaxed) != 0 ||
+        record_launches_.load(std::memory_order_relaxed)) {
+      return nullptr;
+    }
+    ThreadSlots::Slot* slot = slots_->mine();
+    if (slot == nullptr || slot->in_launch() || slot->sample_due()) return nullptr;
+    slot->begin_launch();
+    // Inside the epoch, as for the quiet path: a region unsettled before
+    // this load sends the launch on; one unsettled after it waits for the
+    // epoch to end, and then waits for the stream, which the table holds.
+    if (unsettled_.load(std::memory_order_seq_cst) != 0 || !quiet_streams_.contains(stream)) {
+      slot->end_launch();
+      return nullptr;
+    }
+    slot->count_unrecorded_launch();
+    return slot;
+  }
+
+  // The same with a guard, as try_quiet_launch (tests play the hook's part
+  // with guards): true when the guard now holds the thread's launch epoch.
+  bool try_unrecorded_launch(CUstream stream, PinGuard* guard) {
+    if (guard == nullptr) return false;
+    guard->release();
+    guard->launch_ = begin_unrecorded_launch(stream);
+    return guard->launch_ != nullptr;
+  }
 
   // The kernel's name as the driver gives it (for a CUfunction or a
   // CUkernel), or "?" when it does not; for log lines.
@@ -351,6 +389,9 @@ class Runtime {
   void recycle_event_locked(CUevent event);
   void retire_locked(std::unique_ptr<Region> region);
   std::uint64_t used_device_bytes_locked() const;
+  // Sets record_launches_ from what is free of the budget (see
+  // begin_unrecorded_launch); after anything that changes it.
+  void update_launch_recording_locked();
 
   DriverTable driver_;
   const config::Config config_;
@@ -377,6 +418,13 @@ class Runtime {
   bool fast_launches_ = true;
   // Live regions not settled (region.h); launches go quietly while it is zero.
   UnsettledCount unsettled_{0};
+  // Whether every quiet launch must be recorded (begin_unrecorded_launch):
+  // true while less than room to spare is free, with sample_launches off,
+  // or with the trace writing every operation. Written under mu_.
+  std::atomic<bool> record_launches_{true};
+  // Streams on which launches may go unrecorded; only added to while
+  // record_launches_ is false.
+  QuietStreams quiet_streams_;
   // Replays the launch logs off the launching threads; null without the
   // fast path.
   std::unique_ptr<LaunchReporter> reporter_;
@@ -397,6 +445,8 @@ class Runtime {
   std::uint64_t pass_through_bytes_ = 0;
   std::uint64_t live_region_bytes_ = 0;
   std::uint64_t allocation_index_ = 0;
+  // Unrecorded launches already counted in the trace's totals.
+  std::uint64_t unrecorded_counted_ = 0;
   RegionId next_id_ = 1;
   std::deque<PendingHostFree> pending_host_frees_;
   // pending_host_frees_.size(), readable without mu_.

@@ -26,6 +26,9 @@ struct SwapStats {
   // Of those, launches issued while no region was unsettled, without
   // decoding their parameters first: the quiet path.
   std::uint64_t quiet_launches = 0;
+  // Of those, launches that were not recorded either, only counted (room to
+  // spare on the device: Runtime::begin_unrecorded_launch).
+  std::uint64_t unrecorded_launches = 0;
 };
 
 }  // namespace gpuswap::runtime

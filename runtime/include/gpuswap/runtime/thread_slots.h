@@ -36,6 +36,9 @@ namespace gpuswap::runtime {
 class ThreadSlots : public std::enable_shared_from_this<ThreadSlots> {
  public:
   static constexpr std::size_t kSlots = 256;
+  // About one launch in this many is recorded on the unrecorded quiet path
+  // (Slot::sample_due). A power of two.
+  static constexpr std::uint32_t kSampleEvery = 64;
 
   class Slot {
    public:
@@ -63,11 +66,29 @@ class ThreadSlots : public std::enable_shared_from_this<ThreadSlots> {
     // One counter moves per launch: the quiet ones are counted apart and
     // added in when read.
     void count_fast_launch(bool quiet = false) noexcept {
-      std::atomic<std::uint64_t>& counter = quiet ? quiet_launches_ : other_fast_launches_;
-      counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+      bump(quiet ? quiet_launches_ : other_fast_launches_);
+    }
+    // Owner only: a quiet launch that went unrecorded (the next one below).
+    void count_unrecorded_launch() noexcept { bump(unrecorded_launches_); }
+    // Owner only: whether this unrecorded-eligible launch is the one in
+    // about kSampleEvery that is recorded all the same, so that the policy
+    // keeps seeing which regions are in use. The gaps are drawn at random
+    // (uniform in [1, 2 kSampleEvery]), so that a job whose step has
+    // a multiple of kSampleEvery launches is not sampled at the same
+    // launches every step.
+    bool sample_due() noexcept {
+      if (--sample_countdown_ != 0) return false;
+      sample_seed_ ^= sample_seed_ << 13;
+      sample_seed_ ^= sample_seed_ >> 17;
+      sample_seed_ ^= sample_seed_ << 5;
+      sample_countdown_ = 1 + (sample_seed_ & (2 * kSampleEvery - 1));
+      return true;
     }
     std::uint64_t quiet_launches() const noexcept {
-      return quiet_launches_.load(std::memory_order_relaxed);
+      return quiet_launches_.load(std::memory_order_relaxed) + unrecorded_launches();
+    }
+    std::uint64_t unrecorded_launches() const noexcept {
+      return unrecorded_launches_.load(std::memory_order_relaxed);
     }
     // Launches this slot has issued by the fast path (all its owners),
     // the quiet ones included.
@@ -75,15 +96,23 @@ class ThreadSlots : public std::enable_shared_from_this<ThreadSlots> {
       return other_fast_launches_.load(std::memory_order_relaxed) + quiet_launches();
     }
 
-    explicit Slot(bool asymmetric) : asymmetric_(asymmetric) {}
+    explicit Slot(bool asymmetric, std::uint32_t seed = 1)
+        : asymmetric_(asymmetric), sample_seed_(seed == 0 ? 1 : seed) {}
 
    private:
     friend class ThreadSlots;
+    static void bump(std::atomic<std::uint64_t>& counter) noexcept {
+      counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    }
+
     // Odd while a launch is being issued.
     alignas(64) std::atomic<std::uint64_t> epoch_{0};
     const bool asymmetric_;                              // the table's mode (see begin_launch)
     std::atomic<std::uint64_t> other_fast_launches_{0};  // fast, not quiet
-    std::atomic<std::uint64_t> quiet_launches_{0};
+    std::atomic<std::uint64_t> quiet_launches_{0};       // quiet and recorded
+    std::atomic<std::uint64_t> unrecorded_launches_{0};  // quiet, not recorded
+    std::uint32_t sample_countdown_ = kSampleEvery;      // owner only
+    std::uint32_t sample_seed_;                          // owner only (xorshift32)
     std::atomic<bool> owned_{false};
     OperationLog log_;
   };
@@ -119,6 +148,11 @@ class ThreadSlots : public std::enable_shared_from_this<ThreadSlots> {
   std::uint64_t quiet_launches() const {
     std::uint64_t total = 0;
     for_each([&](const Slot& slot) { total += slot.quiet_launches(); });
+    return total;
+  }
+  std::uint64_t unrecorded_launches() const {
+    std::uint64_t total = 0;
+    for_each([&](const Slot& slot) { total += slot.unrecorded_launches(); });
     return total;
   }
   std::uint64_t id() const { return id_; }

@@ -62,6 +62,10 @@ class TraceWriter {
   // An `op` record with all its regions (split over continuation records).
   void emit_op(const char* name, std::uint64_t stream, std::span<const std::uint64_t> regions,
                std::uint64_t timestamp_ns = 0) noexcept;
+  // `n` operations that were issued without a record of their own (kernel
+  // launches that went unrecorded): counted in the totals only. Only while
+  // op records themselves are not wanted.
+  void count_ops(std::uint64_t n) noexcept;
 
   // Drains, writes the totals and closes; later emits are ignored. Idempotent.
   void close() noexcept;
