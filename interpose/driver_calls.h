@@ -162,6 +162,18 @@ constexpr std::uint64_t signature_of() {
   return 0x9E3779B97F4A7C15ull * (index(id) + 1);
 }
 
+// Launch hooks whose stream is a plain argument (the ninth): they try the
+// unrecorded path at the hook's entry (driver_hooks.h), before anything
+// else, and driver_call_with goes straight on to recorded_launch_call.
+template <HookId id>
+constexpr bool unrecorded_at_entry() {
+  return is(id, "cuLaunchKernel") || is(id, "cuLaunchCooperativeKernel");
+}
+template <HookId id, typename... Args>
+[[gnu::always_inline]] inline CUstream entry_launch_stream(Args... args) {
+  return stream_argument<id>(std::get<8>(std::tie(args...)));
+}
+
 // Inlined into its one caller, the hook (driver_hooks.h): the arguments are
 // passed on once, not twice.
 template <HookId id, typename Real, typename... Args>
@@ -346,12 +358,15 @@ template <HookId id, typename Real, typename... Args>
   } else if constexpr (is(id, "cuLaunchKernel")) {
     return [&](CUfunction f, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned,
                CUstream stream, void** params, void** extra) {
-      return launch_call(rt, f, params, extra, stream_argument<id>(stream), real, args...);
+      static_assert(unrecorded_at_entry<id>());  // the hook tried that path
+      return recorded_launch_call(rt, f, params, extra, stream_argument<id>(stream), real, args...);
     }(args...);
   } else if constexpr (is(id, "cuLaunchCooperativeKernel")) {
     return [&](CUfunction f, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned,
                CUstream stream, void** params) {
-      return launch_call(rt, f, params, nullptr, stream_argument<id>(stream), real, args...);
+      static_assert(unrecorded_at_entry<id>());
+      return recorded_launch_call(rt, f, params, nullptr, stream_argument<id>(stream), real,
+                                  args...);
     }(args...);
   } else if constexpr (is(id, "cuLaunchKernelEx")) {
     return [&](const CUlaunchConfig* config, CUfunction f, void** params, void** extra) {

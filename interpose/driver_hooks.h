@@ -5,6 +5,7 @@
 #pragma once
 
 #include "cuda_api.h"
+#include "driver_calls.h"
 #include "hook_id.h"
 #include "proc_address_routing.h"
 #include "real_functions.h"
@@ -22,6 +23,27 @@ struct DriverHook<id, CUresult(Args...)> {
   static_assert(info(id).library == Library::driver, "a driver hook for another library");
 
   static CUresult call(Args... args) noexcept {
+    if constexpr (unrecorded_at_entry<id>()) {
+      // A launch that goes unrecorded (Runtime::begin_unrecorded_launch)
+      // does all its work here, and every other call goes on to dispatch
+      // with the same arguments: a jump, so this frame stays small.
+      if (runtime::Runtime* rt = running_runtime()) {
+        if (runtime::ThreadSlots::Slot* slot =
+                rt->begin_unrecorded_launch(entry_launch_stream<id>(args...))) {
+          const auto real = reinterpret_cast<Real>(real::loaded_driver_function(id));
+          const CUresult result = real != nullptr ? real(args...) : CUDA_ERROR_NOT_FOUND;
+          slot->end_launch();
+          return result;
+        }
+      }
+      return dispatch_out_of_line(args...);
+    } else {
+      return dispatch(args...);
+    }
+  }
+
+ private:
+  [[gnu::always_inline]] static CUresult dispatch(Args... args) noexcept {
     // The steady state first: a running runtime, whose existence says the
     // driver's table is loaded, so no call is made before the runtime's own.
     runtime::Runtime* rt = running_runtime();
@@ -40,6 +62,9 @@ struct DriverHook<id, CUresult(Args...)> {
     } catch (...) {
       return CUDA_ERROR_UNKNOWN;
     }
+  }
+  [[gnu::noinline]] static CUresult dispatch_out_of_line(Args... args) noexcept {
+    return dispatch(args...);
   }
 };
 

@@ -76,12 +76,16 @@ inline long number_before(const std::string& err, const char* tail) {
 }
 
 // The kernel launches that took the runtime's fast path, from the exit
-// summary, and of those the ones that took the quiet path; -1 when not said.
+// summary, of those the ones that took the quiet path, and of those the
+// unrecorded ones; -1 when not said.
 inline long fast_launches(const std::string& err) {
   return number_before(err, " kernel launches took the fast path");
 }
 inline long quiet_launches(const std::string& err) {
   return number_before(err, " of them the quiet path");
+}
+inline long unrecorded_launches(const std::string& err) {
+  return number_before(err, " of those unrecorded");
 }
 
 }  // namespace gpuswap::testing
