@@ -443,9 +443,12 @@ void Runtime::update_launch_recording_locked() {
   if (!fast_launches_ || !config_.sample_launches) return;  // always recorded
   const std::uint64_t used = used_device_bytes_locked();
   const std::uint64_t free = device_budget_ > used ? device_budget_ - used : 0;
-  // Apart, so that a job hovering at one mark does not switch on every call.
-  const bool record = record_launches_.load(std::memory_order_relaxed) ? free < device_budget_ / 4
-                                                                       : free < device_budget_ / 8;
+  // Room to spare is counted beyond what evicting ahead keeps free, whose
+  // victims the policy chooses as well. Two marks, so that a job hovering
+  // at one does not switch on every call.
+  const std::uint64_t spare = free > evict_ahead_bytes_ ? free - evict_ahead_bytes_ : 0;
+  const bool record = record_launches_.load(std::memory_order_relaxed) ? spare < device_budget_ / 4
+                                                                       : spare < device_budget_ / 8;
   record_launches_.store(record, std::memory_order_relaxed);
 }
 
@@ -514,13 +517,18 @@ Status Runtime::wait_for_users_locked(Entry& entry, const RegionLock& held, CUst
   };
   bool whole_context = false;
   streams->for_each([&](CUstream stream) { whole_context |= !wait_for_stream(stream); });
-  // Unrecorded launches may have used the region on any of these streams.
+  // Unrecorded launches may have used the region on any of these streams,
+  // if its pages are still mapped: one without pages left kResident since
+  // the last of them, and its departure waited for them (none can start
+  // while a region is not resident).
   std::optional<CUstream> lost;
-  quiet_streams_.for_each([&](CUstream stream) {
-    if (streams->contains(stream) || wait_for_stream(stream)) return;
-    whole_context = true;
-    lost = stream;
-  });
+  if (const auto* chunks = region.chunks(held); chunks != nullptr && !chunks->empty()) {
+    quiet_streams_.for_each([&](CUstream stream) {
+      if (streams->contains(stream) || wait_for_stream(stream)) return;
+      whole_context = true;
+      lost = stream;
+    });
+  }
   // The region's restore, if its completion has not been seen yet: exactly
   // that copy, not the restore stream's latest point, which would also cover
   // restores of other regions issued since (an eviction would then never

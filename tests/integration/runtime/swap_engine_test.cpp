@@ -1203,6 +1203,24 @@ TEST_F(UnrecordedLaunches, StopWhenTheDeviceIsNearlyFull) {
   EXPECT_EQ(driver_.cuStreamDestroy(other), CUDA_SUCCESS);
 }
 
+// What evicting ahead keeps free is not room to spare: the policy chooses
+// its victims too, so it must see every launch.
+TEST_F(UnrecordedLaunches, CountRoomToSpareBeyondWhatEvictingAheadKeepsFree) {
+  config::Config config = tight_config();
+  config.evict_ahead = config::Size::bytes(13 * kMiB);  // of the 16 MiB
+  start(config);
+  Buffer a = allocate(2 * kMiB);  // 14 MiB free: 1 to spare
+  ASSERT_NO_FATAL_FAILURE(fill_shadowed(a, 1, stream_));
+  for (std::uint32_t k = 2; k < 6; ++k) {
+    ASSERT_NO_FATAL_FAILURE(expect_contents(a, stream_));  // reports what came before
+    ASSERT_TRUE(add(a, k, stream_).is_ok());
+    shadow_add(a, k);
+  }
+  EXPECT_EQ(runtime_->stats().unrecorded_launches, 0u);
+  EXPECT_GE(runtime_->stats().quiet_launches, 3u);
+  expect_contents(a, stream_);
+}
+
 TEST_F(UnrecordedLaunches, AreOffWhenThePolicyFileAsksForEveryLaunch) {
   config::Config config = tight_config();
   config.sample_launches = false;
