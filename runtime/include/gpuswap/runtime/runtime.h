@@ -168,7 +168,8 @@ class Runtime {
 
   // Before the quiet path, for the launch hook (inline: every launch): while
   // no region is unsettled and the device has room to spare (a quarter of
-  // the budget free; recording resumes below an eighth), a launch on a
+  // the budget free beyond what evict_ahead keeps free; recording resumes
+  // below an eighth: update_launch_recording_locked), a launch on a
   // stream of quiet_streams_ is not recorded at all, only counted, except
   // about one in ThreadSlots::kSampleEvery, which goes on to the quiet path
   // so that the policy still sees which regions are in use. The thread's
@@ -419,8 +420,8 @@ class Runtime {
   // Live regions not settled (region.h); launches go quietly while it is zero.
   UnsettledCount unsettled_{0};
   // Whether every quiet launch must be recorded (begin_unrecorded_launch):
-  // true while less than room to spare is free, with sample_launches off,
-  // or with the trace writing every operation. Written under mu_.
+  // true until the device has room to spare, with sample_launches off, or
+  // with the trace writing every operation. Written under mu_.
   std::atomic<bool> record_launches_{true};
   // Streams on which launches may go unrecorded; only added to while
   // record_launches_ is false.
