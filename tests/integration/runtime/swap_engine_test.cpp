@@ -1124,6 +1124,15 @@ class UnrecordedLaunches : public SwapEngine {
     ASSERT_EQ(driver_.cuStreamSynchronize(*other), CUDA_SUCCESS);
     ASSERT_NO_FATAL_FAILURE(expect_contents(*a, stream_));
   }
+  // Holds `other` shut (see hold) and queues behind that an unrecorded
+  // launch adding `k` to `b`.
+  void queue_unrecorded_add(Buffer& b, std::uint32_t k, CUstream other, std::atomic<bool>* open) {
+    ASSERT_EQ(hold(other, open), CUDA_SUCCESS);
+    const std::uint64_t unrecorded = runtime_->stats().unrecorded_launches;
+    ASSERT_TRUE(add(b, k, other).is_ok());
+    ASSERT_EQ(runtime_->stats().unrecorded_launches, unrecorded + 1);
+    shadow_add(b, k);
+  }
 };
 
 TEST_F(UnrecordedLaunches, AreOnlyCountedAndKeepTheirResults) {
@@ -1153,11 +1162,7 @@ TEST_F(UnrecordedLaunches, AreWaitedForByAnEvictionOnTheirStream) {
   CUstream other = nullptr;
   ASSERT_NO_FATAL_FAILURE(start_with_a_quiet_stream(&a, &b, &other));
   std::atomic<bool> open{false};
-  ASSERT_EQ(hold(other, &open), CUDA_SUCCESS);
-  const std::uint64_t unrecorded = runtime_->stats().unrecorded_launches;
-  ASSERT_TRUE(add(b, 5, other).is_ok());
-  ASSERT_EQ(runtime_->stats().unrecorded_launches, unrecorded + 1);
-  shadow_add(b, 5);
+  ASSERT_NO_FATAL_FAILURE(queue_unrecorded_add(b, 5, other, &open));
   expect_eviction_to_wait_until_opened(b, &open);
   expect_contents(b, stream_);
   expect_contents(a, stream_);
@@ -1171,11 +1176,7 @@ TEST_F(UnrecordedLaunches, OnAStreamDestroyedSinceAreStillWaitedFor) {
   CUstream other = nullptr;
   ASSERT_NO_FATAL_FAILURE(start_with_a_quiet_stream(&a, &b, &other));
   std::atomic<bool> open{false};
-  ASSERT_EQ(hold(other, &open), CUDA_SUCCESS);
-  const std::uint64_t unrecorded = runtime_->stats().unrecorded_launches;
-  ASSERT_TRUE(add(b, 6, other).is_ok());
-  ASSERT_EQ(runtime_->stats().unrecorded_launches, unrecorded + 1);
-  shadow_add(b, 6);
+  ASSERT_NO_FATAL_FAILURE(queue_unrecorded_add(b, 6, other, &open));
   runtime_->stream_destroying(other);
   ASSERT_EQ(driver_.cuStreamDestroy(other), CUDA_SUCCESS);
   expect_eviction_to_wait_until_opened(b, &open);
