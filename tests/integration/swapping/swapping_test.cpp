@@ -112,13 +112,14 @@ TEST(StressProgramUnderGpuswap, RandomOperationsOnFourThreadsMatchTheirShadows) 
 }
 
 TEST(StressProgramUnderGpuswap, UnrecordedLaunchesBetweenEvictionsKeepEveryShadow) {
-  // On a card four times larger the program runs with room to spare for
-  // long stretches, where launches go unrecorded (docs/runtime.md), and
-  // runs short now and then, where evictions and frees must wait for the
-  // streams those launches used.
+  // On a card three times larger the program runs with room to spare for
+  // stretches, where launches go unrecorded (docs/runtime.md), and short in
+  // between, where evictions and frees must wait for the streams those
+  // launches used. (Each run here: 160 to 290 unrecorded launches and 180
+  // to 210 evictions; how many depends on how the threads interleave.)
   ChildResult result;
-  ASSERT_NO_FATAL_FAILURE(stress_under_shim("", "8", &result, "64MiB", 10));
-  EXPECT_GT(unrecorded_launches(result.err), 100) << result.err;
+  ASSERT_NO_FATAL_FAILURE(stress_under_shim("", "8", &result, "48MiB", 50));
+  EXPECT_GT(unrecorded_launches(result.err), 50) << result.err;
 }
 
 TEST(StressProgramUnderGpuswap, EvictingAheadOnFourThreadsKeepsEveryShadow) {
