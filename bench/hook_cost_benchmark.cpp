@@ -184,7 +184,7 @@ int main() {
     if (through_shim) {
       return cuLaunchKernel(null8, 1, 1, 1, 1, 1, 1, 0, stream, params.data(), nullptr);
     }
-    // As the hook does (interpose/driver_calls.h, launch_call): the
+    // As the hook does (interpose/driver_hooks.h, driver_calls.h): the
     // unrecorded path, else the quiet path, both without a guard, else
     // decode and prepare under one.
     if (rt::ThreadSlots::Slot* unrecorded = runtime->begin_unrecorded_launch(stream)) {

@@ -51,9 +51,10 @@ template <typename Real, typename... Args>
   const CUresult result = prepare_launch(rt, function, params, extra, stream, &guard);
   return result == CUDA_SUCCESS ? real(args...) : result;
 }
-// A launch that cannot go unrecorded: the quiet path (its parameter words
-// recorded) when the runtime allows it, else prepared_launch_call. Out of
-// line, so that the unrecorded path stays small.
+// A launch that did not go unrecorded (the hook tried that at its entry,
+// driver_hooks.h): the quiet path (its parameter words recorded) when the
+// runtime allows it, else prepared_launch_call. Out of line, so that the
+// unrecorded path stays small.
 template <typename Real, typename... Args>
 [[gnu::noinline]] CUresult recorded_launch_call(runtime::Runtime& rt, CUfunction function,
                                                 void** params, void** extra, CUstream stream,
@@ -68,21 +69,6 @@ template <typename Real, typename... Args>
     }
   }
   return prepared_launch_call(rt, function, params, extra, stream, real, args...);
-}
-// A kernel launch hook's whole work: the unrecorded path when the runtime
-// allows it (no guard, no record), else recorded_launch_call. Inlined into
-// the hook, and given the real function and the hook's own arguments rather
-// than a closure, which would be built on every launch.
-template <typename Real, typename... Args>
-[[gnu::always_inline]] inline CUresult launch_call(runtime::Runtime& rt, CUfunction function,
-                                                   void** params, void** extra, CUstream stream,
-                                                   Real real, Args... args) {
-  if (runtime::ThreadSlots::Slot* unrecorded = rt.begin_unrecorded_launch(stream)) {
-    const CUresult result = real(args...);
-    unrecorded->end_launch();
-    return result;
-  }
-  return recorded_launch_call(rt, function, params, extra, stream, real, args...);
 }
 
 CUresult alloc_call(runtime::Runtime& rt, CUdeviceptr* dptr, std::uint64_t bytes) noexcept;
@@ -162,16 +148,26 @@ constexpr std::uint64_t signature_of() {
   return 0x9E3779B97F4A7C15ull * (index(id) + 1);
 }
 
-// Launch hooks whose stream is a plain argument (the ninth): they try the
-// unrecorded path at the hook's entry (driver_hooks.h), before anything
-// else, and driver_call_with goes straight on to recorded_launch_call.
+// The kernel launch hooks: they try the unrecorded path at the hook's
+// entry (driver_hooks.h), before anything else, and driver_call_with goes
+// straight on to recorded_launch_call.
 template <HookId id>
 constexpr bool unrecorded_at_entry() {
-  return is(id, "cuLaunchKernel") || is(id, "cuLaunchCooperativeKernel");
+  return is(id, "cuLaunchKernel") || is(id, "cuLaunchCooperativeKernel") ||
+         is(id, "cuLaunchKernelEx");
 }
+// The stream such a launch is issued on, from the hook's arguments; false
+// when there is none to go by (cuLaunchKernelEx without a configuration).
 template <HookId id, typename... Args>
-[[gnu::always_inline]] inline CUstream entry_launch_stream(Args... args) {
-  return stream_argument<id>(std::get<8>(std::tie(args...)));
+[[gnu::always_inline]] inline bool entry_launch_stream(CUstream* stream, Args... args) {
+  if constexpr (is(id, "cuLaunchKernelEx")) {
+    const CUlaunchConfig* config = std::get<0>(std::tie(args...));
+    if (config == nullptr) return false;
+    *stream = stream_argument<id>(config->hStream);
+  } else {
+    *stream = stream_argument<id>(std::get<8>(std::tie(args...)));  // the ninth argument
+  }
+  return true;
 }
 
 // Inlined into its one caller, the hook (driver_hooks.h): the arguments are
@@ -370,8 +366,10 @@ template <HookId id, typename Real, typename... Args>
     }(args...);
   } else if constexpr (is(id, "cuLaunchKernelEx")) {
     return [&](const CUlaunchConfig* config, CUfunction f, void** params, void** extra) {
+      static_assert(unrecorded_at_entry<id>());
       if (config == nullptr) return issue();
-      return launch_call(rt, f, params, extra, stream_argument<id>(config->hStream), real, args...);
+      return recorded_launch_call(rt, f, params, extra, stream_argument<id>(config->hStream), real,
+                                  args...);
     }(args...);
   } else if constexpr (is(id, "cuGraphLaunch")) {
     return [&](CUgraphExec exec, CUstream stream) {

@@ -27,9 +27,10 @@ struct DriverHook<id, CUresult(Args...)> {
       // A launch that goes unrecorded (Runtime::begin_unrecorded_launch)
       // does all its work here, and every other call goes on to dispatch
       // with the same arguments: a jump, so this frame stays small.
-      if (runtime::Runtime* rt = running_runtime()) {
-        if (runtime::ThreadSlots::Slot* slot =
-                rt->begin_unrecorded_launch(entry_launch_stream<id>(args...))) {
+      CUstream stream = nullptr;
+      runtime::Runtime* rt = running_runtime();
+      if (rt != nullptr && entry_launch_stream<id>(&stream, args...)) {
+        if (runtime::ThreadSlots::Slot* slot = rt->begin_unrecorded_launch(stream)) {
           const auto real = reinterpret_cast<Real>(real::loaded_driver_function(id));
           const CUresult result = real != nullptr ? real(args...) : CUDA_ERROR_NOT_FOUND;
           slot->end_launch();

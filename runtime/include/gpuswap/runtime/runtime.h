@@ -391,7 +391,7 @@ class Runtime {
   void retire_locked(std::unique_ptr<Region> region);
   std::uint64_t used_device_bytes_locked() const;
   // Sets record_launches_ from what is free of the budget (see
-  // begin_unrecorded_launch); after anything that changes it.
+  // begin_unrecorded_launch); before each replay of the logs.
   void update_launch_recording_locked();
 
   DriverTable driver_;
